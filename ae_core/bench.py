@@ -1,0 +1,356 @@
+"""Benchmarks: published reference numbers printed beside ours, measured in one run.
+
+Figures, not assertions: ``python -m ae_core bench`` prints tables; nothing
+here is a timed test. Speed figures are ratios measured in the same process
+(trainer throughput against a matmul peak; our time-to-quality against a
+reference loop written the way the pytorch/examples VAE is).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ae_core import metrics
+from ae_core.data import load_dataset
+from ae_core.data.dataset import Dataset
+from ae_core.embedders import PCAEmbedder
+from ae_core.models import AutoEncoder, build_model, make_config
+from ae_core.training import TrainConfig, Trainer, evaluate_loss
+
+# Sainburg, McInnes & Gentner 2021 (Parametric UMAP), 2-D embeddings: 5-NN, trust, MSE.
+PAPER_QUALITY = {
+    "mnist": {"PCA": (0.4201, 0.7434, 0.0557), "AE": (0.7926, 0.9663, 0.0369),
+              "VAE": (0.7649, 0.9513, 0.0371)},
+    "fashion-mnist": {"PCA": (0.5055, 0.9126, 0.0461), "AE": (0.7339, 0.9803, 0.0244),
+                      "VAE": (0.7161, 0.9751, 0.0253)},
+}
+HINTON_2006 = {"deep AE 30-D": 3.00, "PCA 30-D": 13.87}
+PYTORCH_EXAMPLES_VAE_TEST_LOSS = 105.56
+
+# The recipes the benchmark trains (also how the shipped 2-D models were made).
+AE2 = {"variant": "vanilla", "hidden": [1000, 500, 250], "batch_norm": True}
+VAE2 = {"variant": "vae", "hidden": [1000, 500, 250], "batch_norm": True}
+AE2_TRAIN = {"epochs": 30, "batch_size": 256, "lr": 2e-3}
+HINTON_MODEL = {"variant": "vanilla", "latent_dim": 30, "hidden": [1000, 500, 250]}
+HINTON_TRAIN = {"epochs": 40, "batch_size": 256, "lr": 1e-3}
+EXAMPLES_VAE = {"variant": "vae", "latent_dim": 20, "hidden": [400]}
+EXAMPLES_VAE_TRAIN = {"epochs": 40, "batch_size": 128, "lr": 2e-3}
+
+
+@dataclass
+class Row:
+    label: str
+    ours: dict[str, float]
+    reference: dict[str, float] | None = None
+
+
+def _quick(options: dict[str, Any], quick: bool, epochs: int = 1) -> dict[str, Any]:
+    return {**options, "epochs": epochs} if quick else dict(options)
+
+
+def _dataset(name: str, quick: bool) -> Dataset:
+    return load_dataset("digits" if quick else name)
+
+
+def train(dataset: Dataset, model_options: dict[str, Any], train_options: dict[str, Any],
+          on_epoch: Callable[[Trainer, float], None] | None = None, seed: int = 0
+          ) -> tuple[AutoEncoder, float]:
+    """Train a recipe; ``on_epoch(trainer, train_seconds)`` runs off the clock."""
+    options = dict(model_options)
+    variant = options.pop("variant")
+    options.setdefault("latent_dim", 2)
+    model = build_model(make_config(variant, input_shape=list(dataset.image_shape), **options),
+                        seed=seed)
+    trainer = Trainer(model, TrainConfig(seed=seed, **train_options))
+    clock = {"spent": 0.0, "since": 0.0}
+
+    def timed(t: Trainer) -> None:
+        clock["spent"] += time.perf_counter() - clock["since"]
+        if on_epoch is not None:
+            on_epoch(t, clock["spent"])
+        clock["since"] = time.perf_counter()
+
+    trainer.add_callback("on_epoch_end", timed)
+    clock["since"] = time.perf_counter()
+    trainer.fit(dataset.x_train)
+    return model, clock["spent"]
+
+
+# ------------------------------------------------------------------ 1. quality
+def bench_quality(quick: bool = False) -> list[Row]:
+    """Parametric UMAP protocol: train on 60k, encode the 10k test set, 2-D codes."""
+    rows = []
+    for name in ("mnist", "fashion-mnist"):
+        data = _dataset(name, quick)
+        paper = PAPER_QUALITY[name]
+        embedders = {"PCA": PCAEmbedder(2).fit(data.x_train)}
+        seconds = {"PCA": 0.0}
+        for label, recipe in (("AE", AE2), ("VAE", VAE2)):
+            embedders[label], seconds[label] = train(data, recipe, _quick(AE2_TRAIN, quick))
+        for label, emb in embedders.items():
+            ours = quality_metrics(emb, data)
+            ours["train_s"] = seconds[label]
+            ref = dict(zip(("knn5", "trustworthiness", "mse"), paper[label], strict=True))
+            rows.append(Row(f"{name} {label}-2", ours, ref))
+    return rows
+
+
+def quality_metrics(embedder, data: Dataset) -> dict[str, float]:
+    train_codes, test_codes = embedder.encode(data.x_train), embedder.encode(data.x_test)
+    out = metrics.embedding_metrics(train_codes, data.y_train.numpy(), test_codes,
+                                    data.y_test.numpy(), data.x_test)
+    out["mse"] = metrics.mse_per_pixel(data.x_test, embedder.decode(test_codes))
+    return out
+
+
+# ------------------------------------------------------------------ 2. Hinton 2006
+def bench_hinton(quick: bool = False) -> list[Row]:
+    """784-1000-500-250-30 deep AE vs PCA-30: mean per-image squared error on the test set."""
+    data = _dataset("mnist", quick)
+    model, seconds = train(data, HINTON_MODEL, _quick(HINTON_TRAIN, quick))
+    pca = PCAEmbedder(30).fit(data.x_train)
+    err = {label: metrics.squared_error_per_image(data.x_test, emb.reconstruct(data.x_test))
+           for label, emb in (("deep AE 30-D", model), ("PCA 30-D", pca))}
+    return [Row(label, {"sq_err_per_image": value, **({"train_s": seconds} if "AE" in label
+                                                        else {})},
+                {"sq_err_per_image": HINTON_2006[label]}) for label, value in err.items()]
+
+
+# ------------------------------------------------------------------ 3. pytorch/examples VAE
+def bench_examples_vae(quick: bool = False) -> list[Row]:
+    """The 784-400-20 VAE of pytorch/examples: test loss in nats per image (summed BCE + KL)."""
+    data = _dataset("mnist", quick)
+    model, seconds = train(data, EXAMPLES_VAE, _quick(EXAMPLES_VAE_TRAIN, quick))
+    loss = vae_test_loss(model, data.x_test)
+    return [Row("784-400-20 VAE test loss (nats)", {"test_loss": loss, "train_s": seconds},
+                {"test_loss": PYTORCH_EXAMPLES_VAE_TEST_LOSS})]
+
+
+def vae_test_loss(model: AutoEncoder, x_test: torch.Tensor) -> float:
+    parts = evaluate_loss(model, x_test, seed=1)
+    return parts["recon"] + parts["kl"]
+
+
+# ------------------------------------------------------------------ 4. speed
+def bench_speed(quick: bool = False) -> list[Row]:
+    rows = [trainer_throughput(quick)]
+    rows.append(time_to_quality_vae(quick))
+    rows.append(time_to_knn(quick))
+    return rows
+
+
+def matmul_peak_gflops(n: int = 1024, seconds: float = 2.0) -> float:
+    """Best sustained float32 GEMM rate of this process on this machine."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    for _ in range(3):
+        a @ b
+    best, t_end = 0.0, time.perf_counter() + seconds
+    while time.perf_counter() < t_end:
+        t0 = time.perf_counter()
+        for _ in range(5):
+            a @ b
+        best = max(best, 5 * 2 * n**3 / (time.perf_counter() - t0) / 1e9)
+    return best
+
+
+def training_flops_per_sample(model: nn.Module, image_shape: tuple[int, ...]) -> float:
+    """Multiply-adds of every Linear/Conv layer ×2 (forward) ×3 (forward + backward)."""
+    macs = 0
+
+    def count(module, inputs, output):
+        nonlocal macs
+        if isinstance(module, nn.Linear):
+            macs += module.in_features * module.out_features
+        elif isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+            kernel = module.weight[0].numel()
+            spatial = (output.shape[-1] * output.shape[-2] if isinstance(module, nn.Conv2d)
+                       else inputs[0].shape[-1] * inputs[0].shape[-2])
+            macs += kernel * spatial * (module.out_channels if isinstance(module, nn.Conv2d)
+                                        else module.in_channels)
+
+    hooks = [m.register_forward_hook(count) for m in model.modules()
+             if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d))]
+    with torch.no_grad():
+        model.eval()
+        model.loss_terms(torch.rand(1, *image_shape))
+    for h in hooks:
+        h.remove()
+    return 6.0 * macs
+
+
+def trainer_throughput(quick: bool) -> Row:
+    """Samples/s and effective GFLOP/s of the trainer at its default batch size."""
+    data = _dataset("mnist", quick)
+    peak = matmul_peak_gflops(seconds=0.5 if quick else 3.0)
+    recipe = dict(AE2)
+    variant = recipe.pop("variant")
+    model = build_model(make_config(variant, input_shape=list(data.image_shape), latent_dim=2,
+                                    **recipe))
+    flops = training_flops_per_sample(model, data.image_shape)
+    config = TrainConfig(epochs=1 if quick else 2)
+    t0 = time.perf_counter()
+    result = Trainer(model, config).fit(data.x_train)
+    seconds = time.perf_counter() - t0
+    samples = result.epochs_completed * (len(data.x_train) // config.batch_size) \
+        * config.batch_size
+    gflops = samples * flops / seconds / 1e9
+    return Row(f"trainer throughput (batch {config.batch_size}, {AE2['hidden']})",
+               {"samples_per_s": samples / seconds, "gflops": gflops, "matmul_peak": peak,
+                "ratio": gflops / peak}, {"ratio": 0.7})
+
+
+class _PerSampleDataset(torch.utils.data.Dataset):
+    """Converts one uint8 image at a time, as torchvision's ToTensor does."""
+
+    def __init__(self, images: torch.Tensor):
+        self.images = (images * 255).round().to(torch.uint8).numpy()
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __getitem__(self, i: int):
+        return torch.from_numpy(self.images[i]).float().div(255), 0
+
+
+class _ExamplesVAE(nn.Module):
+    """pytorch/examples vae/main.py, verbatim in structure."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc21, self.fc22 = nn.Linear(784, 400), nn.Linear(400, 20), nn.Linear(400, 20)
+        self.fc3, self.fc4 = nn.Linear(20, 400), nn.Linear(400, 784)
+
+    def forward(self, x):
+        h = F.relu(self.fc1(x.view(-1, 784)))
+        mu, logvar = self.fc21(h), self.fc22(h)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        return torch.sigmoid(self.fc4(F.relu(self.fc3(z)))), mu, logvar
+
+
+def _examples_loss(recon, x, mu, logvar):
+    bce = F.binary_cross_entropy(recon, x.view(-1, 784), reduction="sum")
+    return bce - 0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+
+
+def reference_vae_loop(data: Dataset, epochs: int = 10, seed: int = 0
+                       ) -> list[tuple[float, float]]:
+    """The pytorch/examples training loop; returns (train seconds, test loss) per epoch."""
+    torch.manual_seed(seed)
+    model = _ExamplesVAE()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loader = torch.utils.data.DataLoader(_PerSampleDataset(data.x_train), batch_size=128,
+                                         shuffle=True)
+    spent, curve = 0.0, []
+    for _ in range(epochs):
+        t0 = time.perf_counter()
+        model.train()
+        for x, _ in loader:
+            optimizer.zero_grad()
+            loss = _examples_loss(*model(x), x)
+            loss.backward()
+            optimizer.step()
+        spent += time.perf_counter() - t0
+        curve.append((spent, _examples_test_loss(model, data.x_test)))
+    return curve
+
+
+@torch.no_grad()
+def _examples_test_loss(model: _ExamplesVAE, x_test: torch.Tensor) -> float:
+    model.eval()
+    total = sum(float(_examples_loss(*model(x), x)) for x in x_test.split(1000))
+    return total / len(x_test)
+
+
+def time_to_quality_vae(quick: bool) -> Row:
+    """Seconds until the test loss reaches the reference loop's own 10-epoch value."""
+    data = _dataset("mnist", quick)
+    if data.n_features != 784:
+        return Row("VAE time-to-quality (skipped: needs 28×28 data)", {})
+    curve = reference_vae_loop(data, epochs=1 if quick else 10)
+    ref_seconds, target = curve[-1]
+    reached: dict[str, float] = {}
+
+    def check(t: Trainer, seconds: float) -> None:
+        loss = vae_test_loss(t.model, data.x_test)
+        if loss <= target and "seconds" not in reached:
+            reached.update(seconds=seconds, epoch=t.epoch)
+            t.stop("Reached the target.")
+
+    options = {**EXAMPLES_VAE_TRAIN, "epochs": 1 if quick else 10, "batch_size": 256,
+               "lr": 3e-3}
+    train(data, EXAMPLES_VAE, options, on_epoch=check)
+    ours = reached.get("seconds", math.inf)
+    return Row("VAE 784-400-20: seconds to the reference's 10-epoch test loss",
+               {"target_loss": target, "reference_s": ref_seconds, "ours_s": ours,
+                "speedup": ref_seconds / ours}, {"speedup": 3.0})
+
+
+def time_to_knn(quick: bool, target: float = 0.7926) -> Row:
+    """Training seconds for the 2-D MNIST AE to reach the paper's AE 5-NN accuracy."""
+    data = _dataset("mnist", quick)
+    reached: dict[str, float] = {}
+
+    def check(t: Trainer, seconds: float) -> None:
+        acc = metrics.knn_accuracy(t.model.encode(data.x_train), data.y_train.numpy(),
+                                   t.model.encode(data.x_test), data.y_test.numpy(), k=5)
+        if acc >= target and "seconds" not in reached:
+            reached.update(seconds=seconds, knn5=acc, epoch=t.epoch)
+            t.stop("Reached the target.")
+
+    train(data, AE2, _quick(AE2_TRAIN, quick), on_epoch=check)
+    return Row(f"2-D MNIST AE: seconds to 5-NN {target}",
+               {"seconds": reached.get("seconds", math.inf), **reached}, {"seconds": 90.0})
+
+
+BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
+    "quality": bench_quality,
+    "hinton": bench_hinton,
+    "vae": bench_examples_vae,
+    "speed": bench_speed,
+}
+
+
+def format_rows(title: str, rows: list[Row]) -> str:
+    lines = [f"== {title} =="]
+    for row in rows:
+        lines.append(f"  {row.label}")
+        for key, value in row.ours.items():
+            ref = (row.reference or {}).get(key)
+            ref_text = f"   (reference {ref:.4g})" if ref is not None else ""
+            lines.append(f"      {key:<18} {_fmt(value)}{ref_text}")
+    return "\n".join(lines)
+
+
+def _fmt(value: float) -> str:
+    if isinstance(value, (int, np.integer)):
+        return str(value)
+    return f"{value:.4f}" if abs(value) < 100 else f"{value:.1f}"
+
+
+def run_benchmarks(only: list[str] | None = None, quick: bool = False,
+                   json_path: Path | None = None) -> dict[str, list[Row]]:
+    torch.set_num_threads(max(torch.get_num_threads(), 1))
+    unknown = sorted(set(only or []) - set(BENCHMARKS))
+    if unknown:
+        raise ValueError(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}")
+    results = {}
+    for name in only or list(BENCHMARKS):
+        t0 = time.perf_counter()
+        results[name] = BENCHMARKS[name](quick)
+        print(format_rows(f"{name} ({time.perf_counter() - t0:.0f} s)", results[name]),
+              flush=True)
+    if json_path:
+        json_path.write_text(json.dumps({k: [r.__dict__ for r in v] for k, v in results.items()},
+                                        indent=2, default=float))
+    return results

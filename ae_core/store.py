@@ -1,0 +1,156 @@
+"""The model store: a folder of model files that every page and the CLI share.
+
+The folder comes from ``AE_MODEL_DIR``, else ``$XDG_DATA_HOME/latent-explorer/
+models`` (``~/.local/share/...``). Names are validated so a user-typed name can
+never escape the folder; writes are atomic; uploads are fully validated (see
+:mod:`ae_core.io`) before a byte is written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ae_core.errors import AECoreError, ModelFileError
+from ae_core.io import SUFFIX, atomic_write, model_from_bytes, model_to_bytes, read_model_info
+from ae_core.models import AutoEncoder
+
+NAME_PATTERN = re.compile(r"^[\w][\w .\-]{0,79}$")
+_LOCK = threading.Lock()
+
+
+class StoreError(AECoreError):
+    """A store operation was refused (bad name, name taken, no such model)."""
+
+
+def default_store_dir() -> Path:
+    if os.environ.get("AE_MODEL_DIR"):
+        return Path(os.environ["AE_MODEL_DIR"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "latent-explorer" / "models"
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """What a listing shows without loading weights."""
+
+    name: str
+    path: Path
+    config: dict[str, Any]
+    metadata: dict[str, Any]
+
+    @property
+    def variant(self) -> str:
+        return self.config.get("variant", "?")
+
+    @property
+    def latent_dim(self) -> int:
+        return int(self.config.get("latent_dim", 0))
+
+    @property
+    def dataset(self) -> str:
+        return str(self.metadata.get("dataset", "?"))
+
+    @property
+    def created(self) -> str:
+        return str(self.metadata.get("created", ""))
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        return dict(self.metadata.get("metrics", {}))
+
+
+def validate_name(name: str) -> str:
+    """Letters (any script), digits, space, '.', '_' and '-'; no path separators."""
+    name = name.strip()
+    if name.endswith(SUFFIX):
+        name = name[: -len(SUFFIX)]
+    if not NAME_PATTERN.match(name) or name in (".", "..") or ".." in name:
+        raise StoreError(f"'{name}' is not a valid model name: use up to 80 letters, digits, "
+                         "spaces, '.', '_' or '-', starting with a letter or digit.")
+    return name
+
+
+class ModelStore:
+    """List, save, load, rename, delete and import model files in one folder."""
+
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = Path(root) if root is not None else default_store_dir()
+
+    def path(self, name: str) -> Path:
+        return self.root / (validate_name(name) + SUFFIX)
+
+    def list(self, dataset: str | None = None) -> list[StoredModel]:
+        """Models sorted newest first; unreadable files are skipped, not fatal."""
+        if not self.root.is_dir():
+            return []
+        found = []
+        for p in self.root.glob("*" + SUFFIX):
+            try:
+                info = read_model_info(p)
+            except (OSError, ModelFileError):
+                continue
+            item = StoredModel(p.name[: -len(SUFFIX)], p, info["config"], info["metadata"])
+            if dataset is None or item.dataset == dataset:
+                found.append(item)
+        return sorted(found, key=lambda m: (m.created, m.name), reverse=True)
+
+    def exists(self, name: str) -> bool:
+        return self.path(name).is_file()
+
+    def save(self, model: AutoEncoder, name: str, metadata: dict[str, Any] | None = None,
+             extras: dict | None = None, overwrite: bool = False) -> StoredModel:
+        return self._write(name, model_to_bytes(model, metadata, extras), overwrite)
+
+    def load(self, name: str) -> AutoEncoder:
+        from ae_core.io import load_model
+
+        path = self.path(name)
+        if not path.is_file():
+            raise StoreError(f"There is no stored model named '{name}'.")
+        return load_model(path)
+
+    def import_bytes(self, data: bytes, name: str, overwrite: bool = False) -> StoredModel:
+        """Validate an uploaded file completely, then store it; refusals write nothing."""
+        model_from_bytes(data, "The uploaded file")
+        return self._write(name, data, overwrite)
+
+    def rename(self, old: str, new: str) -> StoredModel:
+        src, dst = self.path(old), self.path(new)
+        with _LOCK:
+            if not src.is_file():
+                raise StoreError(f"There is no stored model named '{old}'.")
+            if dst.exists():
+                raise StoreError(f"A model named '{validate_name(new)}' already exists.")
+            os.replace(src, dst)
+        return self._describe(dst)
+
+    def delete(self, name: str) -> None:
+        path = self.path(name)
+        if not path.is_file():
+            raise StoreError(f"There is no stored model named '{name}'.")
+        path.unlink()
+
+    def unique_name(self, stem: str) -> str:
+        """``stem`` or ``stem-2``, ``stem-3``… whichever is free."""
+        stem = validate_name(stem)
+        candidate, i = stem, 2
+        while self.exists(candidate):
+            candidate, i = f"{stem}-{i}", i + 1
+        return candidate
+
+    def _write(self, name: str, data: bytes, overwrite: bool) -> StoredModel:
+        path = self.path(name)
+        with _LOCK:
+            if path.exists() and not overwrite:
+                raise StoreError(f"A model named '{validate_name(name)}' already exists.")
+            atomic_write(path, data)
+        return self._describe(path)
+
+    def _describe(self, path: Path) -> StoredModel:
+        info = read_model_info(path)
+        return StoredModel(path.name[: -len(SUFFIX)], path, info["config"], info["metadata"])

@@ -1,0 +1,258 @@
+"""The trainer: in-memory batches, callbacks, cancellation, reproducibility, NaN guard.
+
+Modelled on minGPT's callback trainer. Data stays one tensor on the device and
+batches are index slices of a seeded permutation, so there is no per-sample
+Python work. Another thread may call :meth:`Trainer.stop` at any time; the
+model then holds the weights of the last finished epoch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from ae_core.errors import ConfigError
+from ae_core.models.base import AutoEncoder
+
+EVENTS = ("on_batch_end", "on_epoch_end", "on_train_end")
+EVAL_BATCH = 4096
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation settings; the defaults train a 2-D MNIST model well untuned."""
+
+    epochs: int = 20
+    batch_size: int = 256
+    lr: float = 2e-3
+    weight_decay: float = 0.0
+    schedule: str = "cosine"
+    warmup_steps: int = 100
+    grad_clip: float = 0.0
+    seed: int = 0
+    probe_size: int = 0
+    device: str = "auto"
+
+    def validate(self) -> TrainConfig:
+        checks = [
+            (1 <= self.epochs <= 10_000, "epochs must be between 1 and 10000"),
+            (1 <= self.batch_size <= 65_536, "batch size must be between 1 and 65536"),
+            (0.0 < self.lr <= 1.0, "the learning rate must be above 0 and at most 1"),
+            (0.0 <= self.weight_decay <= 1.0, "weight decay must be between 0 and 1"),
+            (self.schedule in ("cosine", "constant"), "schedule must be 'cosine' or 'constant'"),
+            (0 <= self.warmup_steps <= 100_000, "warm-up steps must be between 0 and 100000"),
+            (0.0 <= self.grad_clip <= 1e6, "gradient clip must be 0 (off) or positive"),
+            (0 <= self.seed < 2**63, "the seed must be a non-negative integer"),
+            (0 <= self.probe_size <= 100_000, "probe size must be between 0 and 100000"),
+            (self.device in ("auto", "cpu", "cuda"), "device must be 'auto', 'cpu' or 'cuda'"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ConfigError(message[0].upper() + message[1:] + ".")
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise ConfigError("CUDA was requested but no GPU is available; use device 'auto'.")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ConfigError(f"Unknown training setting(s): {unknown}.")
+        return cls(**data).validate()
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """CUDA when present (or asked for), else the CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+@dataclass
+class TrainResult:
+    status: str  # "finished", "stopped" or "diverged"
+    message: str
+    epochs_completed: int
+    history: list[dict[str, float]]
+    probe_codes: list[torch.Tensor] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Trainer:
+    """Fits an :class:`AutoEncoder` on an image tensor, reporting through callbacks.
+
+    Callbacks are ``fn(trainer)``; during ``on_batch_end`` the trainer exposes
+    ``batch``, ``n_batches`` and ``last_parts``; during ``on_epoch_end`` the
+    newest ``history`` entry and ``probe_codes``.
+    """
+
+    def __init__(self, model: AutoEncoder, config: TrainConfig | None = None):
+        self.model = model
+        self.config = (config or TrainConfig()).validate()
+        self.callbacks: dict[str, list[Callable[[Trainer], None]]] = defaultdict(list)
+        self._stop = threading.Event()
+        self._stop_reason = ""
+        self.history: list[dict[str, float]] = []
+        self.probe_codes: list[torch.Tensor] = []
+        self.epoch = 0
+        self.batch = 0
+        self.n_batches = 0
+        self.last_parts: dict[str, float] = {}
+        self.started_at = 0.0
+        self.result: TrainResult | None = None
+
+    # ----- control --------------------------------------------------------
+    def add_callback(self, event: str, fn: Callable[[Trainer], None]) -> None:
+        if event not in EVENTS:
+            raise ValueError(f"unknown event {event!r}; known: {EVENTS}")
+        self.callbacks[event].append(fn)
+
+    def stop(self, reason: str = "Stopped by the user.") -> None:
+        """Ask the loop to stop at the next batch; safe to call from any thread."""
+        self._stop_reason = reason
+        self._stop.set()
+
+    @property
+    def progress(self) -> float:
+        """Fraction of all batches done, 0..1."""
+        total = self.config.epochs * max(self.n_batches, 1)
+        return min(1.0, (self.epoch * max(self.n_batches, 1) + self.batch) / total)
+
+    def _fire(self, event: str) -> None:
+        for fn in self.callbacks[event]:
+            fn(self)
+
+    # ----- the loop ---------------------------------------------------------
+    def fit(self, x_train: torch.Tensor, x_val: torch.Tensor | None = None,
+            probe: torch.Tensor | None = None) -> TrainResult:
+        """Train; returns how it ended. The model ends on its last good weights."""
+        cfg = self.config
+        device = resolve_device(cfg.device)
+        model = self.model.to(device)
+        x = x_train.to(device, torch.float32)
+        if probe is None and cfg.probe_size:
+            probe = x_train[: cfg.probe_size]
+        gen = torch.Generator(device=device).manual_seed(cfg.seed)
+        optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr,
+                                     weight_decay=cfg.weight_decay)
+        n = x.shape[0]
+        bs = min(cfg.batch_size, n)
+        self.n_batches = n // bs
+        scheduler = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, self._lr_lambda(cfg.epochs * self.n_batches))
+        last_good = _state_copy(model)
+        self.started_at = time.perf_counter()
+        status, message = "finished", f"Trained {cfg.epochs} epochs."
+        if probe is not None:
+            self.probe_codes.append(model.encode(probe))
+
+        for epoch in range(cfg.epochs):
+            self.epoch, t0 = epoch, time.perf_counter()
+            model.train()
+            perm = torch.randperm(n, generator=gen, device=device)
+            sums: dict[str, torch.Tensor] = defaultdict(lambda: torch.zeros((), device=device))
+            status = self._run_epoch(x, perm, bs, optimizer, scheduler, gen, sums)
+            if status != "finished":
+                model.load_state_dict(last_good)
+                message = self._stop_message(status, epoch)
+                break
+            entry = {"epoch": epoch + 1, "lr": optimizer.param_groups[0]["lr"]}
+            entry.update({f"train_{k}": float(v) / (self.n_batches * bs) for k, v in sums.items()})
+            if x_val is not None and len(x_val):
+                entry.update({f"val_{k}": v for k, v in evaluate_loss(model, x_val,
+                                                                      cfg.seed + 1).items()})
+            entry["seconds"] = time.perf_counter() - t0
+            self.history.append(entry)
+            if probe is not None:
+                self.probe_codes.append(model.encode(probe))
+            last_good = _state_copy(model)
+            self.epoch, self.batch = epoch + 1, 0
+            self._fire("on_epoch_end")
+
+        model.eval()
+        model.history = list(self.history)
+        result = TrainResult(status, message, len(self.history), list(self.history),
+                             list(self.probe_codes), time.perf_counter() - self.started_at)
+        self.result = result
+        self._fire("on_train_end")
+        return result
+
+    def _run_epoch(self, x, perm, bs, optimizer, scheduler, gen, sums) -> str:
+        """One pass over the data; returns "finished", "stopped" or "diverged"."""
+        model, clip = self.model, self.config.grad_clip
+        for b in range(self.n_batches):
+            if self._stop.is_set():
+                return "stopped"
+            xb = x.index_select(0, perm[b * bs:(b + 1) * bs])
+            loss, parts = model.loss_terms(xb, gen)
+            if not torch.isfinite(loss):
+                self._stop_reason = f"loss became {float(loss)} at epoch {self.epoch + 1}"
+                return "diverged"
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if clip:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            optimizer.step()
+            scheduler.step()
+            for k, v in parts.items():
+                sums[k] += v * bs
+            self.batch = b + 1
+            if self.callbacks["on_batch_end"]:
+                self.last_parts = {k: float(v) for k, v in parts.items()}
+                self._fire("on_batch_end")
+        return "finished"
+
+    def _stop_message(self, status: str, epoch: int) -> str:
+        kept = (f"the weights of epoch {epoch}" if epoch else "the initial weights")
+        if status == "diverged":
+            return (f"Training diverged: {self._stop_reason}. The model keeps {kept}. "
+                    "Try a lower learning rate.")
+        return f"{self._stop_reason} The model keeps {kept}."
+
+    def _lr_lambda(self, total_steps: int) -> Callable[[int], float]:
+        warm = min(self.config.warmup_steps, max(total_steps // 10, 1))
+        cosine = self.config.schedule == "cosine"
+
+        def factor(step: int) -> float:
+            if step < warm:
+                return (step + 1) / warm
+            if not cosine:
+                return 1.0
+            t = (step - warm) / max(total_steps - warm, 1)
+            return 0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0)))
+
+        return factor
+
+
+@torch.no_grad()
+def evaluate_loss(model: AutoEncoder, x: torch.Tensor, seed: int = 1) -> dict[str, float]:
+    """Mean per-image loss parts over ``x`` in eval mode, with seeded noise/sampling."""
+    was_training = model.training
+    model.eval()
+    device = model.device
+    gen = torch.Generator(device=device).manual_seed(seed)
+    sums: dict[str, float] = defaultdict(float)
+    try:
+        for chunk in x.split(EVAL_BATCH):
+            _, parts = model.loss_terms(chunk.to(device, torch.float32), gen)
+            for k, v in parts.items():
+                sums[k] += float(v) * len(chunk)
+    finally:
+        model.train(was_training)
+    return {k: v / len(x) for k, v in sums.items()}
+
+
+def _state_copy(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}

@@ -1,0 +1,40 @@
+"""Shared fixtures: small data that needs no download, and the shared MNIST cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_digits
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "datasets"
+
+
+def mnist_dir() -> Path | None:
+    """Where MNIST files are, if anywhere: AE_DATA_DIR, else ../shared/datasets."""
+    for candidate in (os.environ.get("AE_DATA_DIR"), SHARED_DATA):
+        if candidate and (Path(candidate) / "mnist" / "t10k-images-idx3-ubyte.gz").is_file():
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def digits_x() -> torch.Tensor:
+    """All 1797 scikit-learn digits as (N, 1, 8, 8) float32 in [0, 1]."""
+    d = load_digits()
+    return torch.tensor(d.data / 16.0, dtype=torch.float32).reshape(-1, 1, 8, 8)
+
+
+@pytest.fixture(scope="session")
+def digits_y() -> np.ndarray:
+    return load_digits().target
+
+
+@pytest.fixture(autouse=True)
+def _isolated_store(tmp_path, monkeypatch):
+    """Every test gets its own empty model store."""
+    monkeypatch.setenv("AE_MODEL_DIR", str(tmp_path / "store"))
