@@ -123,6 +123,9 @@ def _add_train(sub) -> None:
     out.add_argument("--name", help="name in the model store (default: derived)")
     out.add_argument("--eval-points", type=int, default=5000,
                      help="test points for trustworthiness/silhouette (0 = all)")
+    out.add_argument("--half", action="store_true",
+                     help="store weights as float16 (half the size; metrics are measured "
+                          "on the rounded weights)")
     out.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -200,7 +203,7 @@ def _model_settings(args, variant: str, preset) -> dict[str, Any]:
 def cmd_train(args) -> int:
     from ae_core.data import load_dataset
     from ae_core.evaluate import evaluate
-    from ae_core.io import save_model
+    from ae_core.io import round_to_half, save_model
     from ae_core.models import build_model
     from ae_core.store import ModelStore
     from ae_core.training import TrainConfig, Trainer
@@ -230,6 +233,8 @@ def cmd_train(args) -> int:
         bar.close()
     seconds = time.perf_counter() - t0
     print(result.message, f"({seconds:.1f} s)")
+    if args.half:
+        round_to_half(model)
     points = args.eval_points or None
     scores = evaluate(model, dataset, trust_points=points,
                       normal_classes=classes if classes else None)
@@ -238,15 +243,25 @@ def cmd_train(args) -> int:
                 "metrics": scores, "train_seconds": round(seconds, 2), "status": result.status,
                 "trained_classes": classes,
                 "command": " ".join(["python -m ae_core", *sys.argv[1:]])}
-    extras = {"probe_codes": torch.stack(result.probe_codes)} if result.probe_codes else None
+    extras = probe_extras(result.probe_codes, probe) if result.probe_codes else None
     if args.out:
-        path = save_model(model, args.out, metadata, extras)
+        path = save_model(model, args.out, metadata, extras, half=args.half)
     else:
         store = ModelStore()
         name = args.name or store.unique_name(f"{dataset.name}-{variant}-{config.latent_dim}d")
-        path = store.save(model, name, metadata, extras).path
+        path = store.save(model, name, metadata, extras, half=args.half).path
     print(f"Saved {path}")
     return 0 if result.status != "diverged" else 3
+
+
+def probe_extras(snapshots: list[torch.Tensor], probe: torch.Tensor,
+                 max_frames: int = 60) -> dict[str, torch.Tensor]:
+    """At most ``max_frames`` evenly spaced snapshots (first and last kept) for replay."""
+    n = min(max_frames, len(snapshots))
+    keep = sorted({round(i * (len(snapshots) - 1) / max(n - 1, 1)) for i in range(n)})
+    return {"probe_codes": torch.stack([snapshots[i] for i in keep]),
+            "probe_epochs": torch.tensor(keep, dtype=torch.int32),
+            "probe_rows": torch.arange(len(probe), dtype=torch.int32)}
 
 
 def _class_subset(dataset, classes_arg: str | None):

@@ -34,11 +34,15 @@ SUFFIX = ".safetensors"
 
 
 def model_to_bytes(model: AutoEncoder, metadata: dict[str, Any] | None = None,
-                   extras: dict[str, torch.Tensor] | None = None) -> bytes:
-    """Serialise weights, config, metadata and optional extra tensors (e.g. probe codes)."""
-    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+                   extras: dict[str, torch.Tensor] | None = None, half: bool = False) -> bytes:
+    """Serialise weights, config, metadata and optional extra tensors (e.g. probe codes).
+
+    ``half`` stores float weights as float16 (half the bytes, for shipped
+    models); they are widened back to float32 on load.
+    """
+    tensors = {k: _storable(v, half) for k, v in model.state_dict().items()}
     for name, t in (extras or {}).items():
-        tensors[EXTRA_PREFIX + name] = t.detach().cpu().contiguous()
+        tensors[EXTRA_PREFIX + name] = _storable(t, half)
     meta = {
         "library_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -56,11 +60,27 @@ def model_to_bytes(model: AutoEncoder, metadata: dict[str, Any] | None = None,
 
 
 def save_model(model: AutoEncoder, path: str | os.PathLike, metadata: dict[str, Any] | None = None,
-               extras: dict[str, torch.Tensor] | None = None) -> Path:
+               extras: dict[str, torch.Tensor] | None = None, half: bool = False) -> Path:
     """Write the model file atomically (temp file in the same folder, then rename)."""
     path = Path(path)
-    atomic_write(path, model_to_bytes(model, metadata, extras))
+    atomic_write(path, model_to_bytes(model, metadata, extras, half))
     return path
+
+
+def round_to_half(model: AutoEncoder) -> AutoEncoder:
+    """Round float weights through float16 in place, so metrics match a ``half`` file."""
+    with torch.no_grad():
+        for t in model.state_dict().values():
+            if t.dtype == torch.float32:
+                t.copy_(t.half().float())
+    return model
+
+
+def _storable(t: torch.Tensor, half: bool) -> torch.Tensor:
+    t = t.detach().cpu()
+    if half and t.dtype == torch.float32:
+        t = t.half()
+    return t.contiguous()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -68,6 +88,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide shared models from other users
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -123,12 +144,13 @@ def model_from_bytes(data: bytes, source: str = "the file") -> AutoEncoder:
     model = build_model(config, seed=None)
     weights = {k: v for k, v in tensors.items() if not k.startswith(EXTRA_PREFIX)}
     _check_weights(model, weights, source)
+    weights = {k: v.float() if v.dtype == torch.float16 else v for k, v in weights.items()}
     model.load_state_dict(weights, strict=True)
     model.eval()
     model.metadata = header["metadata"]
     model.history = list(model.metadata.get("history", []))
-    model.extras = {k[len(EXTRA_PREFIX):]: v for k, v in tensors.items()
-                    if k.startswith(EXTRA_PREFIX)}
+    model.extras = {k[len(EXTRA_PREFIX):]: v.float() if v.dtype == torch.float16 else v
+                    for k, v in tensors.items() if k.startswith(EXTRA_PREFIX)}
     return model
 
 
@@ -164,7 +186,8 @@ def _check_weights(model: AutoEncoder, weights: dict[str, torch.Tensor], source:
                              f"unexpected tensors {unexpected[:3]}.")
     for name, ref in expected.items():
         t = weights[name]
-        if t.shape != ref.shape or t.dtype != ref.dtype:
+        widened = ref.dtype == torch.float32 and t.dtype == torch.float16
+        if t.shape != ref.shape or (t.dtype != ref.dtype and not widened):
             raise ModelFileError(f"{source}: tensor '{name}' is {tuple(t.shape)} {t.dtype}, "
                                  f"expected {tuple(ref.shape)} {ref.dtype}.")
         if t.is_floating_point() and not torch.isfinite(t).all():

@@ -103,8 +103,9 @@ class ModelStore:
         return self.path(name).is_file()
 
     def save(self, model: AutoEncoder, name: str, metadata: dict[str, Any] | None = None,
-             extras: dict | None = None, overwrite: bool = False) -> StoredModel:
-        return self._write(name, model_to_bytes(model, metadata, extras), overwrite)
+             extras: dict | None = None, overwrite: bool = False,
+             half: bool = False) -> StoredModel:
+        return self._write(name, model_to_bytes(model, metadata, extras, half), overwrite)
 
     def load(self, name: str) -> AutoEncoder:
         from ae_core.io import load_model

@@ -32,6 +32,7 @@ def test_train_then_eval_then_list(tmp_path, capsys):
     assert model.metadata["dataset"] == "digits" and model.metadata["seed"] == 4
     assert len(model.history) == 3 and "knn5" in model.metadata["metrics"]
     assert model.extras["probe_codes"].shape == (4, 20, 2)
+    assert model.extras["probe_epochs"].tolist() == [0, 1, 2, 3]
     capsys.readouterr()
 
     assert main(["eval", str(out), "--json"]) == 0
@@ -55,6 +56,18 @@ def test_bad_input_gives_a_message_not_a_traceback(tmp_path, capsys):
     assert "error:" in capsys.readouterr().err
     assert main(["train", "--dataset", "imagenet", "--quiet"]) == 2
     assert "imagenet" in capsys.readouterr().err
+
+
+def test_probe_replay_keeps_at_most_the_frame_budget():
+    import torch
+
+    from ae_core.cli import probe_extras
+
+    frames = [torch.full((3, 2), float(i)) for i in range(301)]
+    extras = probe_extras(frames, torch.zeros(3, 1, 8, 8), max_frames=60)
+    epochs = extras["probe_epochs"].tolist()
+    assert len(epochs) == 60 and epochs[0] == 0 and epochs[-1] == 300
+    assert extras["probe_codes"][:, 0, 0].tolist() == [float(e) for e in epochs]
 
 
 def test_value_parsing():

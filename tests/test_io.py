@@ -42,6 +42,19 @@ def test_save_then_load_gives_identical_outputs(tmp_path, variant, arch):
     assert sorted(os.listdir(tmp_path)) == ["m.safetensors"]  # no temp file left behind
 
 
+def test_half_precision_files_are_half_the_size_and_load_as_float32(tmp_path):
+    from ae_core.io import round_to_half
+
+    model = tiny("vanilla", latent_dim=16)
+    full = save_model(model, tmp_path / "full.safetensors")
+    half = save_model(model, tmp_path / "half.safetensors", half=True)
+    assert half.stat().st_size < 0.6 * full.stat().st_size
+    loaded = load_model(half)
+    assert all(p.dtype == torch.float32 for p in loaded.parameters())
+    x = torch.rand(5, 1, 8, 8)
+    assert torch.equal(loaded.reconstruct(x), round_to_half(model).reconstruct(x))
+
+
 class _Exploit:
     """Unpickling this creates a marker file: proof that code ran."""
 
