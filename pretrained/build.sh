@@ -14,3 +14,22 @@ if [[ $which == digits || $which == all ]]; then
   $T --dataset digits --variant denoising --hidden 128 --latent-dim 16 --noise gaussian --noise-level 0.3 --epochs 300 --batch-size 64 --out $P/digits-denoising-16d.safetensors
   $T --dataset digits --variant sparse_kl --hidden '' --latent-dim 64 --rho 0.05 --sparsity-weight 1 --epochs 300 --batch-size 64 --out $P/digits-sparse-kl-64.safetensors
 fi
+
+# 2-D maps for MNIST and Fashion-MNIST: MLP and convolutional, plain AE and VAE
+MLP2="--hidden 512,256,128 --latent-dim 2 $PROBE --epochs 30 --batch-size 256 --lr 0.002"
+CONV2="--arch conv --channels 16,32 --hidden 128 --latent-dim 2 $PROBE --epochs 15 --batch-size 256 --lr 0.002"
+for ds in mnist fashion-mnist; do
+  if [[ $which == all || $which == "$ds" ]]; then
+    $T --dataset $ds --variant vanilla $MLP2 --out $P/$ds-ae-2d.safetensors
+    $T --dataset $ds --variant vae $MLP2 --out $P/$ds-vae-2d.safetensors
+    $T --dataset $ds --variant vanilla $CONV2 --out $P/$ds-conv-ae-2d.safetensors
+    $T --dataset $ds --variant vae $CONV2 --out $P/$ds-conv-vae-2d.safetensors
+  fi
+done
+
+# application models on MNIST: denoising and the two sparse penalties
+if [[ $which == all || $which == mnist ]]; then
+  $T --dataset mnist --variant denoising --hidden 256 --latent-dim 32 --noise gaussian --noise-level 0.5 --epochs 20 --out $P/mnist-denoising-32d.safetensors
+  $T --dataset mnist --variant sparse_kl --hidden '' --latent-dim 64 --rho 0.05 --sparsity-weight 1 --epochs 20 --out $P/mnist-sparse-kl-64.safetensors
+  $T --dataset mnist --variant sparse_l1 --hidden '' --latent-dim 64 --l1-weight 0.05 --epochs 20 --out $P/mnist-sparse-l1-64.safetensors
+fi
