@@ -206,7 +206,7 @@ def cmd_train(args) -> int:
     from ae_core.io import round_to_half, save_model
     from ae_core.models import build_model
     from ae_core.store import ModelStore
-    from ae_core.training import TrainConfig, Trainer
+    from ae_core.training import TrainConfig, Trainer, probe_extras
 
     preset = PRESETS.get(args.preset) if args.preset else None
     variant = args.variant or (preset.variant if preset else "vanilla")
@@ -252,16 +252,6 @@ def cmd_train(args) -> int:
         path = store.save(model, name, metadata, extras, half=args.half).path
     print(f"Saved {path}")
     return 0 if result.status != "diverged" else 3
-
-
-def probe_extras(snapshots: list[torch.Tensor], probe: torch.Tensor,
-                 max_frames: int = 60) -> dict[str, torch.Tensor]:
-    """At most ``max_frames`` evenly spaced snapshots (first and last kept) for replay."""
-    n = min(max_frames, len(snapshots))
-    keep = sorted({round(i * (len(snapshots) - 1) / max(n - 1, 1)) for i in range(n)})
-    return {"probe_codes": torch.stack([snapshots[i] for i in keep]),
-            "probe_epochs": torch.tensor(keep, dtype=torch.int32),
-            "probe_rows": torch.arange(len(probe), dtype=torch.int32)}
 
 
 def _class_subset(dataset, classes_arg: str | None):

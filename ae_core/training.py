@@ -21,6 +21,7 @@ import torch
 
 from ae_core.errors import ConfigError
 from ae_core.models.base import AutoEncoder
+from ae_core.models.config import sentence
 
 EVENTS = ("on_batch_end", "on_epoch_end", "on_train_end")
 EVAL_BATCH = 4096
@@ -56,7 +57,7 @@ class TrainConfig:
         ]
         for ok, message in checks:
             if not ok:
-                raise ConfigError(message[0].upper() + message[1:] + ".")
+                raise ConfigError(sentence(message))
         if self.device == "cuda" and not torch.cuda.is_available():
             raise ConfigError("CUDA was requested but no GPU is available; use device 'auto'.")
         return self
@@ -198,7 +199,7 @@ class Trainer:
             xb = x.index_select(0, perm[b * bs:(b + 1) * bs])
             loss, parts = model.loss_terms(xb, gen)
             if not torch.isfinite(loss):
-                self._stop_reason = f"loss became {float(loss)} at epoch {self.epoch + 1}"
+                self._stop_reason = f"loss became {float(loss.detach())} at epoch {self.epoch + 1}"
                 return "diverged"
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -234,6 +235,16 @@ class Trainer:
             return 0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0)))
 
         return factor
+
+
+def probe_extras(snapshots: list[torch.Tensor], probe: torch.Tensor,
+                 max_frames: int = 60) -> dict[str, torch.Tensor]:
+    """At most ``max_frames`` evenly spaced snapshots (first and last kept) for replay."""
+    n = min(max_frames, len(snapshots))
+    keep = sorted({round(i * (len(snapshots) - 1) / max(n - 1, 1)) for i in range(n)})
+    return {"probe_codes": torch.stack([snapshots[i] for i in keep]),
+            "probe_epochs": torch.tensor(keep, dtype=torch.int32),
+            "probe_rows": torch.arange(len(probe), dtype=torch.int32)}
 
 
 @torch.no_grad()

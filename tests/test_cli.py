@@ -58,18 +58,6 @@ def test_bad_input_gives_a_message_not_a_traceback(tmp_path, capsys):
     assert "imagenet" in capsys.readouterr().err
 
 
-def test_probe_replay_keeps_at_most_the_frame_budget():
-    import torch
-
-    from ae_core.cli import probe_extras
-
-    frames = [torch.full((3, 2), float(i)) for i in range(301)]
-    extras = probe_extras(frames, torch.zeros(3, 1, 8, 8), max_frames=60)
-    epochs = extras["probe_epochs"].tolist()
-    assert len(epochs) == 60 and epochs[0] == 0 and epochs[-1] == 300
-    assert extras["probe_codes"][:, 0, 0].tolist() == [float(e) for e in epochs]
-
-
 def test_value_parsing():
     assert _parse_value("2") == 2 and _parse_value("0.5") == 0.5
     assert _parse_value("true") is True and _parse_value("512,256") == [512, 256]

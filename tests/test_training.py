@@ -152,3 +152,13 @@ def test_denoising_model_trains_on_corrupted_input_against_clean_targets(digits_
     err_noisy = float(((noisy - clean) ** 2).mean())
     err_denoised = float(((model.reconstruct(noisy) - clean) ** 2).mean())
     assert err_denoised < 0.7 * err_noisy
+
+
+def test_probe_replay_keeps_at_most_the_frame_budget():
+    from ae_core.training import probe_extras
+
+    frames = [torch.full((3, 2), float(i)) for i in range(301)]
+    extras = probe_extras(frames, torch.zeros(3, 1, 8, 8), max_frames=60)
+    epochs = extras["probe_epochs"].tolist()
+    assert len(epochs) == 60 and epochs[0] == 0 and epochs[-1] == 300
+    assert extras["probe_codes"][:, 0, 0].tolist() == [float(e) for e in epochs]

@@ -5,6 +5,7 @@ Adding a variant is one file in this folder plus one line in ``VARIANTS``.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import torch
@@ -17,6 +18,8 @@ from ae_core.models.sparse_kl import SparseKLAE, SparseKLConfig
 from ae_core.models.sparse_l1 import SparseL1AE, SparseL1Config
 from ae_core.models.vae import VAE, VAEConfig
 from ae_core.models.vanilla import VanillaAE, VanillaConfig
+
+_SEED_LOCK = threading.Lock()
 
 VARIANTS: dict[str, type[AutoEncoder]] = {
     "vanilla": VanillaAE,
@@ -66,7 +69,8 @@ def build_model(config: AEConfig, seed: int | None = 0) -> AutoEncoder:
     cls = model_class(config.variant)
     if seed is None:
         return cls(config)
-    with torch.random.fork_rng(devices=[]):
+    # the global RNG is shared by all threads: hold it while seeding and initialising
+    with _SEED_LOCK, torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return cls(config)
 

@@ -111,9 +111,15 @@ class AEConfig:
         return type(self).from_dict({**self.to_dict(), **changes})
 
 
+def sentence(message: str) -> str:
+    """Capitalise an ASCII first letter (never β → Β, ρ → Ρ) and end with a full stop."""
+    first = message[:1].upper() if message[:1].isascii() else message[:1]
+    return first + message[1:] + "."
+
+
 def _check(ok: bool, message: str) -> None:
     if not ok:
-        raise ConfigError(message[0].upper() + message[1:] + ".")
+        raise ConfigError(sentence(message))
 
 
 def _coerce(name: str, value: Any, hint: Any) -> Any:

@@ -1,0 +1,244 @@
+"""Background training jobs: a process-level registry the UI polls.
+
+A Streamlit script run must never train; it starts a :class:`TrainingJob`
+here and polls :meth:`TrainingJob.snapshot` from a fragment. Jobs live in a
+registry keyed by id (not in session state), so a page refresh or a visit to
+another page finds the same running job. One running job per owner (browser
+session) and a global cap keep a shared 2-core machine responsive.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from ae_core.errors import AECoreError
+
+ACTIVE = ("queued", "running", "stopping")
+
+
+class JobRefused(AECoreError):
+    """A job could not start (cap reached, one already running for this session)."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Everything needed to train and store one model."""
+
+    dataset: str
+    variant: str
+    model: dict[str, Any] = field(default_factory=dict)
+    train: dict[str, Any] = field(default_factory=dict)
+    name: str = ""
+    probe_size: int = 1000
+    eval_points: int = 2000
+
+
+@dataclass(frozen=True)
+class JobSnapshot:
+    """An immutable copy of a job's state, safe to read from the UI thread."""
+
+    id: str
+    owner: str
+    spec: JobSpec
+    status: str
+    message: str
+    progress: float
+    epoch: int
+    epochs: int
+    elapsed: float
+    eta: float | None
+    history: list[dict[str, float]]
+    probe_codes: list[torch.Tensor]
+    probe_labels: torch.Tensor | None
+    model_name: str | None
+    metrics: dict[str, Any]
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+
+class TrainingJob:
+    """One training run in a worker thread; every public method is thread-safe."""
+
+    def __init__(self, spec: JobSpec, owner: str, store=None, dataset_loader=None,
+                 callbacks: dict[str, list] | None = None):
+        self.id = uuid.uuid4().hex[:12]
+        self.owner = owner
+        self.spec = spec
+        self._store = store
+        self._load_dataset = dataset_loader
+        self._lock = threading.Lock()
+        self._trainer = None
+        self._stop_requested = threading.Event()
+        self._state: dict[str, Any] = {
+            "status": "queued", "message": "", "progress": 0.0, "epoch": 0,
+            "epochs": int(spec.train.get("epochs", 0)), "history": [], "probe_codes": [],
+            "probe_labels": None, "model_name": None, "metrics": {},
+        }
+        self._started = time.perf_counter()
+        self._finished_at: float | None = None
+        self.model = None
+        self._extra_callbacks = callbacks or {}
+        self.thread = threading.Thread(target=self._run, name=f"train-{self.id}", daemon=True)
+
+    # ----- control ------------------------------------------------------------
+    def start(self) -> TrainingJob:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop at the next batch; the model keeps its last finished epoch."""
+        self._stop_requested.set()
+        with self._lock:
+            if self._state["status"] in ("queued", "running"):
+                self._state["status"] = "stopping"
+            trainer = self._trainer
+        if trainer is not None:
+            trainer.stop()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+    def snapshot(self) -> JobSnapshot:
+        with self._lock:
+            s = dict(self._state)
+            history = list(s["history"])
+            probes = list(s["probe_codes"])
+        end = self._finished_at or time.perf_counter()
+        elapsed = end - self._started
+        progress = s["progress"]
+        eta = elapsed * (1 - progress) / progress if 0 < progress < 1 else None
+        return JobSnapshot(self.id, self.owner, self.spec, s["status"], s["message"], progress,
+                           s["epoch"], s["epochs"], elapsed, eta, history, probes,
+                           s["probe_labels"], s["model_name"], dict(s["metrics"]))
+
+    # ----- the worker -----------------------------------------------------------
+    def _set(self, **changes: Any) -> None:
+        with self._lock:
+            self._state.update(changes)
+
+    def _run(self) -> None:
+        try:
+            self._train_and_store()
+        except AECoreError as e:
+            self._set(status="failed", message=str(e))
+        except Exception as e:  # a bug must end the job visibly, never kill the app
+            traceback.print_exc()
+            self._set(status="failed", message=f"Training failed: {type(e).__name__}: {e}")
+        finally:
+            self._finished_at = time.perf_counter()
+
+    def _train_and_store(self) -> None:
+        from ae_core.data import load_dataset
+        from ae_core.evaluate import evaluate
+        from ae_core.models import build_model, make_config
+        from ae_core.training import TrainConfig, Trainer
+
+        spec = self.spec
+        train_config = TrainConfig.from_dict(dict(spec.train))
+        config = make_config(spec.variant, **spec.model)
+        data = (self._load_dataset or load_dataset)(spec.dataset)
+        if tuple(config.input_shape) != data.image_shape:
+            config = config.replace(input_shape=list(data.image_shape))
+        model = build_model(config, seed=train_config.seed)
+        trainer = Trainer(model, train_config)
+        probe = data.x_test[: spec.probe_size] if spec.probe_size else None
+        self._set(status="running", epochs=train_config.epochs,
+                  probe_labels=data.y_test[: spec.probe_size] if spec.probe_size else None)
+        with self._lock:
+            self._trainer = trainer
+        if self._stop_requested.is_set():
+            trainer.stop()
+        trainer.add_callback("on_batch_end", lambda t: self._set(progress=t.progress))
+        trainer.add_callback("on_epoch_end", self._on_epoch)
+        for event, fns in self._extra_callbacks.items():
+            for fn in fns:
+                trainer.add_callback(event, fn)
+        result = trainer.fit(data.x_train, x_val=data.x_test, probe=probe)
+        if probe is not None:
+            self._set(probe_codes=list(result.probe_codes))
+        self.model = model
+        if result.epochs_completed == 0:
+            self._set(status=result.status, message=result.message + " Nothing was saved.")
+            return
+        self._set(message=result.message + " Measuring the test metrics…")
+        scores = evaluate(model, data, trust_points=spec.eval_points or None)
+        name = self._save(model, data.name, train_config, result, scores, probe)
+        self._set(status=result.status, message=result.message, model_name=name,
+                  metrics=scores)
+        if result.status == "finished":
+            self._set(progress=1.0)
+
+    def _on_epoch(self, trainer) -> None:
+        with self._lock:
+            self._state["epoch"] = trainer.epoch
+            self._state["progress"] = trainer.progress
+            self._state["history"] = list(trainer.history)
+            self._state["probe_codes"] = list(trainer.probe_codes)
+
+    def _save(self, model, dataset_name, train_config, result, scores, probe) -> str | None:
+        from ae_core.store import ModelStore
+        from ae_core.training import probe_extras
+
+        store = self._store or ModelStore()
+        stem = self.spec.name or f"{dataset_name}-{self.spec.variant}-{model.latent_dim}d"
+        name = store.unique_name(stem)
+        metadata = {"dataset": dataset_name, "seed": train_config.seed,
+                    "train": train_config.to_dict(), "metrics": scores,
+                    "status": result.status, "train_seconds": round(result.seconds, 2),
+                    "trained_in": "app"}
+        extras = probe_extras(result.probe_codes, probe) if result.probe_codes else None
+        store.save(model, name, metadata, extras)
+        return name
+
+
+class JobRegistry:
+    """Process-wide table of jobs with per-owner and global limits."""
+
+    def __init__(self, max_running: int = 2, threads: int | None = 1):
+        self.max_running = max_running
+        self.threads = threads
+        self._jobs: dict[str, TrainingJob] = {}
+        self._lock = threading.Lock()
+
+    def start(self, spec: JobSpec, owner: str, **job_options: Any) -> TrainingJob:
+        """Start a job or raise :class:`JobRefused` with the reason."""
+        with self._lock:
+            running = [j for j in self._jobs.values() if j.snapshot().active]
+            if any(j.owner == owner for j in running):
+                raise JobRefused("A training job is already running in this session; stop it "
+                                 "or wait for it to finish.")
+            if len(running) >= self.max_running:
+                raise JobRefused(f"{len(running)} training jobs are already running on this "
+                                 "machine (the limit); try again when one finishes.")
+            if self.threads:
+                # one intra-op thread per job leaves a core for the UI on a 2-core machine
+                torch.set_num_threads(self.threads)
+            job = TrainingJob(spec, owner, **job_options)
+            self._jobs[job.id] = job
+        return job.start()
+
+    def get(self, job_id: str) -> TrainingJob | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def latest_for(self, owner: str) -> TrainingJob | None:
+        with self._lock:
+            mine = [j for j in self._jobs.values() if j.owner == owner]
+        return mine[-1] if mine else None
+
+    def jobs(self) -> list[TrainingJob]:
+        with self._lock:
+            return list(self._jobs.values())
+
+
+REGISTRY = JobRegistry()

@@ -1,0 +1,125 @@
+"""Background training jobs: start, poll, stop, finish, refuse, and run side by side."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import torch
+
+from ae_core.data import load_dataset
+from ae_core.jobs import JobRefused, JobRegistry, JobSpec
+from ae_core.models import build_model, make_config
+from ae_core.store import ModelStore
+from ae_core.training import TrainConfig, Trainer
+
+SMALL = {"hidden": [32], "latent_dim": 2}
+
+
+def spec(epochs=3, variant="vanilla", seed=0, name="", **train):
+    return JobSpec("digits", variant, dict(SMALL), {"epochs": epochs, "batch_size": 64,
+                                                    "seed": seed, **train}, name=name,
+                   probe_size=100, eval_points=0)
+
+
+def wait_until(predicate, timeout=60.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.fixture
+def registry():
+    return JobRegistry(max_running=2, threads=None)
+
+
+def test_a_job_runs_to_completion_and_lands_in_the_store(registry, tmp_path):
+    store = ModelStore(tmp_path)
+    job = registry.start(spec(epochs=4, name="class demo"), owner="s1", store=store)
+    seen = []
+    assert wait_until(lambda: seen.append(job.snapshot().progress) or not job.snapshot().active)
+    snap = job.snapshot()
+    assert snap.status == "finished" and snap.progress == 1.0 and snap.epoch == 4
+    assert len(snap.history) == 4 and snap.eta is None
+    assert len(snap.probe_codes) == 5 and snap.probe_labels.shape == (100,)
+    assert seen == sorted(seen)  # progress never goes backwards
+    assert snap.model_name == "class demo" and "knn5" in snap.metrics
+    stored = store.load("class demo")
+    assert stored.metadata["dataset"] == "digits" and stored.extras["probe_codes"].shape[1] == 100
+    assert registry.latest_for("s1") is job and registry.get(job.id) is job
+
+
+def test_stop_is_quick_and_keeps_the_last_finished_epoch(registry, tmp_path):
+    store = ModelStore(tmp_path)
+    job = registry.start(spec(epochs=10_000, batch_size=16), owner="s1", store=store)
+    assert wait_until(lambda: job.snapshot().epoch >= 2)
+    t0 = time.monotonic()
+    job.stop()
+    assert wait_until(lambda: job._trainer.result is not None, timeout=5)
+    assert time.monotonic() - t0 < 1.0
+    assert job.wait(60)
+    snap = job.snapshot()
+    assert snap.status == "stopped" and "Stopped by the user" in snap.message
+    stored = store.load(snap.model_name)
+    assert len(stored.history) == snap.epoch >= 2
+
+
+def test_divergence_is_explained_and_keeps_the_last_good_weights(tmp_path):
+    registry = JobRegistry(threads=None)
+    store = ModelStore(tmp_path)
+
+    def poison(t):
+        if t.epoch == 1 and t.batch == 2:
+            with torch.no_grad():
+                next(t.model.parameters()).fill_(float("inf"))
+
+    job = registry.start(spec(epochs=5), owner="s1", store=store,
+                         callbacks={"on_batch_end": [poison]})
+    assert job.wait(60)
+    snap = job.snapshot()
+    assert snap.status == "diverged" and "lower learning rate" in snap.message
+    stored = store.load(snap.model_name)
+    assert len(stored.history) == 1
+    assert all(torch.isfinite(p).all() for p in stored.parameters())
+
+
+def test_one_running_job_per_session_and_a_global_cap(registry, tmp_path):
+    store = ModelStore(tmp_path)
+    long = spec(epochs=10_000)
+    a = registry.start(long, owner="s1", store=store)
+    with pytest.raises(JobRefused, match="already running in this session"):
+        registry.start(long, owner="s1", store=store)
+    b = registry.start(long, owner="s2", store=store)
+    with pytest.raises(JobRefused, match="limit"):
+        registry.start(long, owner="s3", store=store)
+    for job in (a, b):
+        job.stop()
+        assert job.wait(30)
+    registry.start(spec(epochs=1), owner="s3", store=store).wait(60)
+
+
+def test_two_concurrent_jobs_do_not_interfere(registry, tmp_path):
+    store = ModelStore(tmp_path)
+    jobs = [registry.start(spec(epochs=3, variant=v, seed=s, name=v), owner=v, store=store)
+            for v, s in (("vanilla", 1), ("vae", 2))]
+    assert all(job.wait(120) for job in jobs)
+    data = load_dataset("digits")
+    for (variant, seed), job in zip((("vanilla", 1), ("vae", 2)), jobs, strict=True):
+        assert job.snapshot().status == "finished"
+        alone = build_model(make_config(variant, input_shape=[1, 8, 8], **SMALL), seed=seed)
+        Trainer(alone, TrainConfig(epochs=3, batch_size=64, seed=seed)).fit(data.x_train)
+        stored = store.load(variant)
+        for k, v in alone.state_dict().items():
+            assert torch.allclose(stored.state_dict()[k], v, atol=1e-6), (variant, k)
+
+
+def test_bad_settings_fail_the_job_with_a_message(registry, tmp_path):
+    job = registry.start(JobSpec("digits", "vae", {"beta": -3.0}, {"epochs": 1}), owner="s1",
+                         store=ModelStore(tmp_path))
+    assert job.wait(30)
+    snap = job.snapshot()
+    assert snap.status == "failed" and "β must be between" in snap.message
+    assert ModelStore(tmp_path).list() == []
