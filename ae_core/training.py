@@ -146,8 +146,9 @@ class Trainer:
         if probe is None and cfg.probe_size:
             probe = x_train[: cfg.probe_size]
         gen = torch.Generator(device=device).manual_seed(cfg.seed)
+        # fused: one kernel per step instead of several per parameter tensor
         optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr,
-                                     weight_decay=cfg.weight_decay)
+                                     weight_decay=cfg.weight_decay, fused=True)
         n = x.shape[0]
         bs = min(cfg.batch_size, n)
         self.n_batches = n // bs

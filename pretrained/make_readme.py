@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ae_core.pretrained import PRETRAINED_DIR, list_pretrained  # noqa: E402
+from ae_core.pretrained import PRETRAINED_DIR, list_pretrained
 
 COLUMNS = ("mse", "psnr", "bce_nats", "neg_elbo", "knn1", "knn5", "trustworthiness",
            "silhouette")
