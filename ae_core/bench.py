@@ -39,8 +39,8 @@ HINTON_2006 = {"deep AE 30-D": 3.00, "PCA 30-D": 13.87}
 PYTORCH_EXAMPLES_VAE_TEST_LOSS = 105.56
 
 # The recipes the benchmark trains (also how the shipped 2-D models were made).
-AE2 = {"variant": "vanilla", "hidden": [1000, 500, 250], "batch_norm": True}
-VAE2 = {"variant": "vae", "hidden": [1000, 500, 250], "batch_norm": True}
+AE2 = {"variant": "vanilla", "hidden": [512, 256, 128]}
+VAE2 = {"variant": "vae", "hidden": [512, 256, 128]}
 AE2_TRAIN = {"epochs": 30, "batch_size": 256, "lr": 2e-3}
 HINTON_MODEL = {"variant": "vanilla", "latent_dim": 30, "hidden": [1000, 500, 250]}
 HINTON_TRAIN = {"epochs": 40, "batch_size": 256, "lr": 1e-3}

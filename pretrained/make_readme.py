@@ -44,7 +44,7 @@ def render() -> str:
     lines.append("\n## Exact commands\n")
     for m in models:
         seconds = m.metadata.get("train_seconds", "?")
-        lines.append(f"- `{m.path.name}` ({seconds} s on 2 CPU cores):\n"
+        lines.append(f"- `{m.path.name}` ({seconds} s of training, dev machine):\n"
                      f"  `{m.metadata.get('command', '?')}`")
     return "\n".join(lines) + "\n"
 
