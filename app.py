@@ -1,12 +1,21 @@
 """Latent Explorer: see what autoencoders learn.
 
-Run with ``streamlit run app.py``. The pages arrive with the next issues; this
-entry point already loads the embedded digits set and a shipped model.
+Run with ``streamlit run app.py``. This entry point only wires the shell:
+the URL-backed session state, the shared sidebar and the page list
+(``app_lib.nav.PAGES``); every page lives in ``pages/``.
 """
 
 import streamlit as st
 
-st.set_page_config(page_title="Latent Explorer", page_icon="🧭", layout="wide")
-st.title("Latent Explorer")
-st.write("Autoencoders, their latent spaces and PCA — explored in the browser. "
-         "오토인코더와 잠재 공간을 브라우저에서 탐색합니다.")
+from app_lib import nav, sidebar, state, style
+from app_lib.i18n import t
+
+state.load_from_url()
+st.set_page_config(page_title=t("app.title"), page_icon="🧭", layout="wide")
+page = nav.navigation()
+st.html(style.CSS)
+sidebar.render()
+state.begin_page()
+with state.shell():
+    page.run()
+state.sync_url()

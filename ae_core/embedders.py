@@ -11,7 +11,6 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import torch
-from sklearn.decomposition import PCA
 
 
 @runtime_checkable
@@ -36,10 +35,12 @@ class PCAEmbedder:
     def __init__(self, latent_dim: int = 2, seed: int = 0):
         self.latent_dim = latent_dim
         self.seed = seed
-        self.pca: PCA | None = None
+        self.pca = None
         self.image_shape: tuple[int, ...] | None = None
 
     def fit(self, x: Any, y: Any = None) -> PCAEmbedder:
+        from sklearn.decomposition import PCA  # imported here: keeps `import ae_core` fast
+
         flat, self.image_shape = _flatten(x)
         solver = "randomized" if self.latent_dim < min(flat.shape) // 4 else "full"
         self.pca = PCA(self.latent_dim, svd_solver=solver, random_state=self.seed).fit(flat)
@@ -61,7 +62,7 @@ class PCAEmbedder:
     def explained_variance(self) -> np.ndarray:
         return self._fitted().explained_variance_
 
-    def _fitted(self) -> PCA:
+    def _fitted(self):
         if self.pca is None:
             raise RuntimeError("PCAEmbedder.fit must be called before encode/decode")
         return self.pca

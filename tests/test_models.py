@@ -134,5 +134,5 @@ def test_kl_sparsity_by_hand():
 def test_sparse_regularisers_enter_the_total_with_their_weight():
     model = build_model(make_config("sparse_l1", input_shape=(1, 8, 8), l1_weight=0.5))
     total, parts = model.loss_terms(torch.rand(8, 1, 8, 8))
-    assert float(total.detach()) == pytest.approx(float(parts["recon"]) + 0.5 * float(parts["sparsity"]),
-                                         rel=1e-5)
+    expected = float(parts["recon"]) + 0.5 * float(parts["sparsity"])
+    assert float(total.detach()) == pytest.approx(expected, rel=1e-5)

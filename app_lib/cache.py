@@ -1,0 +1,153 @@
+"""Cached loaders: models are shared resources, codes are cached data.
+
+A click or a slider release must never re-encode a dataset: everything
+expensive is computed here once per (dataset, model, split) and reused by
+every session. Shared models run under a lock and ``torch.inference_mode``.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import streamlit as st
+import torch
+
+from ae_core import PCAEmbedder, load_model
+from ae_core.data import Dataset, data_dir, load_dataset
+from ae_core.imaging import grid_image, png_bytes
+from ae_core.latent import LatentSpace, Window, grid_points, locate_row
+from app_lib import catalog, figures
+from app_lib.catalog import ModelChoice
+from app_lib.i18n import current_language
+
+
+class SharedModel:
+    """One loaded embedder shared by all sessions: serialised calls, NumPy out."""
+
+    def __init__(self, embedder, choice: ModelChoice):
+        self.embedder = embedder
+        self.choice = choice
+        self._lock = threading.Lock()
+
+    @property
+    def latent_dim(self) -> int:
+        return int(self.embedder.latent_dim)
+
+    def _run(self, method: str, data) -> np.ndarray:
+        with self._lock, torch.inference_mode():
+            out = getattr(self.embedder, method)(data)
+        return out.detach().cpu().numpy() if torch.is_tensor(out) else np.asarray(out)
+
+    def encode(self, x) -> np.ndarray:
+        return self._run("encode", x)
+
+    def decode(self, z) -> np.ndarray:
+        """Images (N, C, H, W); PCA's may leave [0, 1], the imaging helpers clip."""
+        return self._run("decode", np.asarray(z, dtype=np.float32).reshape(-1, self.latent_dim))
+
+    def reconstruct(self, x) -> np.ndarray:
+        return self._run("reconstruct", x)
+
+
+# ------------------------------------------------------------------ data
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _builtin_dataset(name: str, root: str) -> Dataset:
+    return load_dataset(name, root, download=False)
+
+
+def get_dataset(name: str) -> Dataset:
+    """A built-in dataset from the local cache (raises ``DatasetUnavailable``) or an upload."""
+    uploads = catalog.user_datasets()
+    if name in uploads:
+        return uploads[name]
+    return _builtin_dataset(name, str(data_dir()))
+
+
+def split_data(dataset: Dataset, split: str):
+    """(x, y) of the images the map shows: the test split, or train followed by test."""
+    return dataset.split("all" if split == "all" else "test")
+
+
+# ------------------------------------------------------------------ models
+
+
+PCA_FIT_MAX = 10_000
+"""PCA is fitted on at most this many training images (a fixed random subset): the leading
+components of 10k MNIST images match those of all 60k, in a tenth of the time."""
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _load_model(dataset: str, choice: ModelChoice, stamp: float) -> SharedModel:
+    if choice.kind == "pca":
+        x = get_dataset(dataset).x_train
+        if len(x) > PCA_FIT_MAX:
+            x = x[np.sort(np.random.default_rng(0).choice(len(x), PCA_FIT_MAX, replace=False))]
+        return SharedModel(PCAEmbedder(choice.latent_dim).fit(x), choice)
+    return SharedModel(load_model(choice.path), choice)
+
+
+def get_model(dataset: str, choice: ModelChoice) -> SharedModel:
+    return _load_model(dataset, choice, catalog.model_stamp(choice))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def latent_codes(dataset: str, choice: ModelChoice, split: str, stamp: float
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (float32) and labels of every image on the map: the one place we encode."""
+    x, y = split_data(get_dataset(dataset), split)
+    codes = get_model(dataset, choice).encode(x).astype(np.float32)
+    return codes, y.numpy().astype(np.int64)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _latent_space(dataset: str, choice: ModelChoice, split: str, stamp: float) -> LatentSpace:
+    codes, labels = latent_codes(dataset, choice, split, stamp)
+    return LatentSpace.build(codes, labels, prior=choice.is_vae)
+
+
+def latent_space(dataset: str, choice: ModelChoice, split: str) -> LatentSpace:
+    """Projection, slider ranges, window and neighbour index of one map (shared, read-only)."""
+    return _latent_space(dataset, choice, split, catalog.model_stamp(choice))
+
+
+# ------------------------------------------------------------------ pictures
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _manifold_png(dataset: str, choice: ModelChoice, split: str, window: Window, n: int,
+                  stamp: float) -> bytes:
+    space = _latent_space(dataset, choice, split, stamp)
+    images = get_model(dataset, choice).decode(space.projection.lift(grid_points(window, n)))
+    side = images.shape[-1] * n
+    return png_bytes(grid_image(images, n), target=max(720, side))
+
+
+def manifold_png(dataset: str, choice: ModelChoice, split: str, window: Window, n: int) -> bytes:
+    """The n×n decoded manifold over ``window`` as one PNG (about 720 px a side)."""
+    return _manifold_png(dataset, choice, split, window, n, catalog.model_stamp(choice))
+
+
+def image_at(dataset: Dataset, split: str, row: int) -> np.ndarray:
+    """The image (C, H, W) behind map row ``row`` without concatenating the splits."""
+    part, index = locate_row(row, len(dataset.x_train), split)
+    return (dataset.x_train if part == "train" else dataset.x_test)[index].numpy()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _base_map(dataset: str, choice: ModelChoice, split: str, stamp: float, window: Window,
+              names: tuple[str, ...], lang: str, grid_n: int | None, show_points: bool):
+    space = _latent_space(dataset, choice, split, stamp)
+    background = _manifold_png(dataset, choice, split, window, grid_n, stamp) if grid_n else None
+    return figures.latent_map(space, list(names), window, background=background,
+                              show_points=show_points)
+
+
+def base_map(dataset: str, choice: ModelChoice, split: str, window: Window, names: list[str],
+             grid_n: int | None, show_points: bool):
+    """The map figure without what moves (see ``figures.marks_overlay``): built once per view,
+    since it holds every point and a click must not pay for rebuilding it."""
+    return _base_map(dataset, choice, split, catalog.model_stamp(choice), window, tuple(names),
+                     current_language(), grid_n, show_points)

@@ -1,0 +1,192 @@
+"""Plotly figures of the latent map, built for clicking and for projectors.
+
+One WebGL trace per class (named legend, row id in ``customdata``), an
+invisible dense grid underneath so a click on empty space still reports a
+position, and small SVG traces for what the user is looking at.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ae_core.latent import GRID_ROW, PRIOR_SIGMAS, LatentSpace, Window, free_grid
+from app_lib.i18n import t
+
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+           "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+"""Tableau 10: distinct on a projector and reasonably colour-blind safe."""
+
+CLICK_GRID_N = 100
+GRID_CLEARANCE = 2.0
+"""Grid points keep this many grid steps away from data markers (see ``free_grid``)."""
+MAP_HEIGHT = 620
+FONT_SIZE = 16
+LEGEND_FONT_SIZE = 14
+TRANSPARENT = "rgba(0,0,0,0)"
+OVERLAY_CONFIG = {"staticPlot": True, "displayModeBar": False}
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d",
+                               "zoomOut2d", "autoScale2d", "resetScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Map positions (2,) to draw on top: where the sliders are, what was clicked, A/B."""
+
+    here: np.ndarray | None = None
+    selected: np.ndarray | None = None
+    a: np.ndarray | None = None
+    b: np.ndarray | None = None
+    path: np.ndarray | None = None  # (k, 2)
+
+
+def point_size(n: int) -> float:
+    """Smaller dots for bigger maps so 70k points still show their structure."""
+    return 9 if n <= 600 else 7 if n <= 2500 else 5 if n <= 12000 else 3
+
+
+def axis_titles(space: LatentSpace) -> tuple[str, str]:
+    if space.projection.is_identity:
+        return t("map.axis", i=1), t("map.axis", i=2) if space.latent_dim == 2 else ""
+    d = space.latent_dim
+    return tuple(t("map.pc_axis", i=i + 1, d=d, pct=100 * space.projection.explained[i])
+                 for i in range(2))  # type: ignore[return-value]
+
+
+def _grid_trace(space: LatentSpace, window: Window) -> go.Scattergl:
+    """Invisible points over the empty parts of the window: clicks there land on one of them."""
+    step = window.width / (CLICK_GRID_N - 1)
+    grid = free_grid(window, CLICK_GRID_N, space.xy, GRID_CLEARANCE * step,
+                     space.map_tree).astype(np.float32)
+    style = {"marker": {"color": TRANSPARENT, "opacity": 0}}
+    return go.Scattergl(x=grid[:, 0], y=grid[:, 1], mode="markers", hoverinfo="none",
+                        customdata=np.full(len(grid), GRID_ROW, dtype=np.int32),
+                        marker={"size": 6, "color": TRANSPARENT}, showlegend=False,
+                        selected=style, unselected=style, name="grid")
+
+
+def _class_traces(space: LatentSpace, class_names: list[str], rows: np.ndarray,
+                  opacity: float) -> list[go.Scattergl]:
+    size = point_size(len(space.xy))
+    hover = (f"<b>{t('map.class')}</b>: %{{meta}}<br>{t('map.index')}: %{{customdata}}"
+             "<extra></extra>")
+    traces = []
+    for label, name in enumerate(class_names):
+        mask = space.labels == label
+        if not mask.any():
+            continue
+        style = {"marker": {"opacity": opacity}}
+        traces.append(go.Scattergl(
+            x=space.xy[mask, 0], y=space.xy[mask, 1], customdata=rows[mask].astype(np.int32),
+            mode="markers", name=name, meta=name, hovertemplate=hover,
+            marker={"size": size, "color": PALETTE[label % len(PALETTE)], "opacity": opacity},
+            selected=style, unselected=style))
+    return traces
+
+
+def _mark(xy, name: str, symbol: str, color: str, size: int, text: str = "") -> go.Scatter:
+    return go.Scatter(x=[float(xy[0])], y=[float(xy[1])], name=name, hoverinfo="skip",
+                      showlegend=False,
+                      mode="markers+text" if text else "markers", text=[text] if text else None,
+                      textposition="top center", textfont={"size": 20, "color": color},
+                      marker={"symbol": symbol, "size": size, "color": color,
+                              "line": {"width": 3, "color": color if "open" in symbol
+                                       else "white"}})
+
+
+def _mark_traces(marks: Marks) -> list[go.Scatter]:
+    traces = []
+    if marks.path is not None and len(marks.path) > 1:
+        traces.append(go.Scatter(x=marks.path[:, 0], y=marks.path[:, 1], mode="lines",
+                                 name=t("map.path"), hoverinfo="skip", showlegend=False,
+                                 line={"color": "#333", "width": 3, "dash": "dot"}))
+    for xy, name in ((marks.a, "A"), (marks.b, "B")):
+        if xy is not None:
+            traces.append(_mark(xy, name, "diamond", "#222", 14, name))
+    if marks.selected is not None:
+        traces.append(_mark(marks.selected, t("map.selected"), "circle-open", "#d62728", 24))
+    if marks.here is not None:
+        traces.append(_mark(marks.here, t("map.here"), "x", "#111", 20))
+    return traces
+
+
+def _prior_trace() -> go.Scatter:
+    angle = np.linspace(0, 2 * np.pi, 121)
+    r = PRIOR_SIGMAS
+    return go.Scatter(x=r * np.cos(angle), y=r * np.sin(angle), mode="lines",
+                      name=t("map.prior"), hoverinfo="skip", showlegend=False,
+                      line={"color": "#888", "width": 2, "dash": "dash"})
+
+
+def _background(png: bytes, window: Window) -> dict:
+    source = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return {"source": source, "xref": "x", "yref": "y", "x": window.x0, "y": window.y1,
+            "sizex": window.width, "sizey": window.height, "sizing": "stretch",
+            "layer": "below", "opacity": 1.0}
+
+
+def _layout(fig: go.Figure, space: LatentSpace, window: Window, ink: str, grid: bool) -> None:
+    """Geometry shared by the map and its overlay, so the two line up pixel for pixel."""
+    x_title, y_title = axis_titles(space)
+    fig.update_layout(
+        height=MAP_HEIGHT, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font={"size": FONT_SIZE, "color": ink}, dragmode=False, hovermode="closest",
+        clickmode="event",
+        uirevision="map", paper_bgcolor="rgba(0,0,0,0)",
+        legend={"title": {"text": t("map.legend") + " "}, "itemsizing": "constant",
+                "font": {"size": LEGEND_FONT_SIZE, "color": ink}, "orientation": "h",
+                "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+    )
+    axis = {"fixedrange": True, "showgrid": grid, "gridcolor": "#e5e5e5", "zeroline": False,
+            "title": {"font": {"size": FONT_SIZE + 1, "color": ink}},
+            "tickfont": {"color": ink}, "showline": False}
+    fig.update_xaxes(axis, range=[window.x0, window.x1], title_text=x_title, constrain="domain")
+    fig.update_yaxes(axis, range=[window.y0, window.y1], title_text=y_title,
+                     scaleanchor="x", scaleratio=1, constrain="domain")
+
+
+def latent_map(space: LatentSpace, class_names: list[str], window: Window,
+               rows: np.ndarray | None = None, background: bytes | None = None,
+               show_points: bool = True) -> go.Figure:
+    """The clickable map: click grid, classes, prior circle (2-D VAE), optional manifold.
+
+    It changes only with the data, model, window or view settings — never on a
+    click or a slider — so the browser keeps it instead of rebuilding it;
+    what moves is drawn by :func:`marks_overlay` on top.
+    """
+    rows = np.arange(len(space.xy)) if rows is None else rows
+    traces: list = [_grid_trace(space, window)]
+    if show_points:
+        traces += _class_traces(space, class_names, rows, 0.55 if background else 0.9)
+    if space.prior and space.projection.is_identity:
+        traces.append(_prior_trace())
+    fig = go.Figure(traces)
+    _layout(fig, space, window, "#262730", grid=background is None)
+    fig.update_layout(plot_bgcolor="#fafafa" if background is None else "white",
+                      images=[_background(background, window)] if background else [])
+    return fig
+
+
+def marks_overlay(space: LatentSpace, class_names: list[str], window: Window, marks: Marks,
+                  show_points: bool = True) -> go.Figure:
+    """What moves on the map (position, clicked image, A→B), on a transparent twin figure.
+
+    It repeats the map's legend and labels in invisible ink so Plotly computes
+    the same margins, and the two plots coincide exactly when stacked.
+    """
+    ghosts = [go.Scatter(x=[None], y=[None], name=name, mode="markers", hoverinfo="skip",
+                         marker={"color": "rgba(0,0,0,0)"})
+              for label, name in enumerate(class_names)
+              if show_points and (space.labels == label).any()]
+    fig = go.Figure([*ghosts, *_mark_traces(marks)])
+    _layout(fig, space, window, "rgba(0,0,0,0)", grid=False)
+    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)")
+    return fig

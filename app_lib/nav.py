@@ -1,0 +1,45 @@
+"""The page list: adding a page to the app is one line in ``PAGES``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from app_lib import state
+from app_lib.i18n import t
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title_key: str
+    icon: str
+    blurb_key: str = ""  # the one-line description the home page shows beside its link
+    default: bool = False
+
+
+PAGES = (
+    PageSpec("pages/home.py", "nav.home", "🏠", default=True),
+    PageSpec("pages/explore.py", "nav.explore", "🗺️", "home.explore"),
+)
+
+
+def navigation() -> st.navigation:
+    """``st.navigation`` over ``PAGES``, titles in the current language."""
+    return st.navigation([st.Page(p.path, title=t(p.title_key), icon=p.icon, default=p.default)
+                          for p in PAGES])
+
+
+def require_shell() -> None:
+    """Make sure a page runs inside ``app.py``'s shell (sidebar, URL state, navigation).
+
+    Until a process first calls ``st.navigation``, Streamlit treats a folder
+    named ``pages/`` as old-style automatic pages, so the very first request
+    for ``/explore`` would run the page alone (and AppTest does so on every
+    run). Calling ``st.navigation`` switches that off; the rerun then goes
+    through ``app.py``.
+    """
+    if not state.in_shell():
+        navigation()
+        st.rerun()

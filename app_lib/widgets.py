@@ -1,0 +1,92 @@
+"""Small UI pieces several pages use: the dataset gate, inline images, the gap indicator."""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+
+import streamlit as st
+
+from ae_core.data import DATASETS, Dataset, download_dataset
+from ae_core.errors import AECoreError, DatasetUnavailable
+from ae_core.latent import ManifoldReading
+from app_lib import cache
+from app_lib.i18n import dataset_title, human_bytes, t
+
+
+def dataset_or_download(name: str) -> Dataset | None:
+    """The dataset if it is on this machine; otherwise its size and a download button."""
+    try:
+        return cache.get_dataset(name)
+    except DatasetUnavailable as missing:
+        _download_panel(name, missing)
+    except AECoreError as error:
+        st.error(t("data.error", error=error))
+    return None
+
+
+_DOWNLOAD_FLAG = "_download_requested"
+
+
+def _request_download(name: str) -> None:
+    """Button callback: a flag, not the button's value, so the request survives any rerun."""
+    st.session_state[_DOWNLOAD_FLAG] = name
+
+
+def _download_panel(name: str, missing: DatasetUnavailable) -> None:
+    spec = DATASETS[name]
+    title = dataset_title(spec)
+    st.info(t("data.missing", title=title, size=human_bytes(spec.total_bytes)), icon="📦")
+    st.button(t("data.download", title=title), type="primary", key=f"download:{name}",
+              on_click=_request_download, args=(name,))
+    if st.session_state.get(_DOWNLOAD_FLAG) != name:
+        with st.expander("ℹ️"):
+            st.caption(str(missing))
+        return
+    del st.session_state[_DOWNLOAD_FLAG]
+    bar = st.progress(0.0)
+
+    def progress(done: int, total: int, filename: str) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=t(
+            "data.downloading", file=filename, done=human_bytes(done), total=human_bytes(total)))
+
+    try:
+        download_dataset(spec, progress=progress)
+    except AECoreError as error:
+        bar.empty()
+        st.error(f"{t('data.unavailable')}\n\n{error}")
+        return
+    st.success(t("data.done"))
+    st.rerun()
+
+
+EXACT = 1e-6
+VERDICT_STYLE = {"on": (st.success, "✅"), "edge": (st.warning, "⚠️"), "gap": (st.error, "🕳️")}
+
+
+def gap_indicator(reading: ManifoldReading) -> None:
+    """A big coloured verdict (on / edge / gap) with the numbers behind it."""
+    box, icon = VERDICT_STYLE[reading.verdict]
+    box(f"**{t('gap.' + reading.verdict)}**", icon=icon)
+    if reading.distance < EXACT:
+        st.caption(t("gap.exact", row=reading.nearest_row))
+        return
+    st.caption(t("gap.detail", dist=reading.distance, ratio=reading.ratio,
+                 pct=reading.percentile))
+    if reading.verdict == "gap":
+        st.caption(t("gap.explain"))
+
+
+def inline_image(png: bytes, alt: str, width: int, caption: str = "") -> None:
+    """A small PNG sent inside the page update itself, not as a separate download.
+
+    ``st.image`` hands the browser a URL to fetch after the rerun; for the
+    few-kilobyte images a click or a slider produces, that extra round trip
+    is most of the wait, so they travel inline as a data URI.
+    """
+    data = base64.b64encode(png).decode("ascii")
+    label = f'<figcaption style="text-align:center;opacity:.7">{escape(caption)}</figcaption>'
+    st.html(f'<figure style="margin:0"><img src="data:image/png;base64,{data}" '
+            f'alt="{escape(alt)}" width="{width}" style="image-rendering:pixelated;'
+            f'max-width:100%;height:auto;display:block;margin:auto"/>'
+            f'{label if caption else ""}</figure>')

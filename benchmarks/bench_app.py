@@ -1,0 +1,195 @@
+"""How instant does the app feel? Real Chromium against a real ``streamlit run app.py``.
+
+Prints p50 / p95 (seconds) for:
+
+* cold start — ``streamlit run`` launched → the map is interactive (a new server each time)
+* page load — a new browser session on a running server → the map is interactive
+* click → image — click a point of the map → its original image and the image decoded
+  at its code are on screen, at 10k points (MNIST test) and 70k (train + test)
+* slider → image — release a latent slider → the new decoded image is on screen
+
+Times run from the browser's own ``pointerup`` to the first animation frame
+where the new image is loaded, measured inside the page. Needs MNIST in the
+data folder for the 10k / 70k figures (else it measures digits and says so)::
+
+    AE_DATA_DIR=../shared/datasets python benchmarks/bench_app.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ae_core.data import is_cached
+from tests.browser.driver import (
+    GENERATED_ALT,
+    VIEWPORT,
+    AppServer,
+    MapDriver,
+    chromium_available,
+    launch_chromium,
+)
+
+TARGETS = {"cold start": 4.0, "click → image (10k)": 0.3, "click → image (70k)": 0.5,
+           "slider → image": 0.1}
+
+_ARM_JS = """(watched) => {
+  const b = window.__bench = {t0: null, t1: null};
+  if (!window.__benchHooked) {
+    document.addEventListener('pointerup', () => { window.__bench.t0 = performance.now(); },
+                              true);
+    window.__benchHooked = true;
+  }
+  const fresh = ([alt, before]) => {
+    const img = document.querySelector(`img[alt="${alt}"]`);
+    return img && img.src !== before && img.complete && img.naturalWidth > 0;
+  };
+  const check = () => {
+    if (b.t0 !== null && watched.every(fresh)) { b.t1 = performance.now(); return; }
+    requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}"""
+
+
+def _wait_done(page, timeout_ms: float = 30_000) -> float:
+    page.wait_for_function("() => window.__bench && window.__bench.t1 !== null",
+                           timeout=timeout_ms)
+    t0, t1 = page.evaluate("() => [window.__bench.t0, window.__bench.t1]")
+    return (t1 - t0) / 1000.0
+
+
+def _settle(page) -> None:
+    """Let the rerun finish (the status widget disappears) before the next action."""
+    page.wait_for_timeout(150)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
+                           timeout=30_000)
+    page.wait_for_timeout(150)
+
+
+def measure_clicks(page, driver: MapDriver, repeats: int) -> list[float]:
+    times = []
+    for x, y, _row in driver.data_points(repeats, seed=11):
+        px, py = driver.to_pixels(x, y)
+        page.mouse.move(px, py)
+        page.wait_for_timeout(80)
+        watched = [[alt, driver.image_src(alt)] for alt in (GENERATED_ALT, "original")]
+        page.evaluate(_ARM_JS, watched)
+        page.mouse.click(px, py)
+        times.append(_wait_done(page))
+        _settle(page)
+    return times
+
+
+def measure_slider(page, driver: MapDriver, repeats: int) -> list[float]:
+    times = []
+    for i in range(repeats):
+        thumb = page.locator('input[type=range][aria-label="z1"]').locator("xpath=../..")
+        track = thumb.locator("xpath=..").bounding_box()
+        box = thumb.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        step = (0.08 if i % 2 == 0 else -0.08) * track["width"]
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + step, y, steps=3)
+        page.evaluate(_ARM_JS, [[GENERATED_ALT, driver.image_src()]])
+        page.mouse.up()
+        times.append(_wait_done(page))
+        _settle(page)
+    return times
+
+
+def open_map(context, url: str) -> tuple:
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    driver = MapDriver(page)
+    driver.wait_ready(timeout_ms=120_000)
+    return page, driver, time.perf_counter() - start
+
+
+def cold_start(playwright_browser, env: dict, query: dict, repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        context = playwright_browser.new_context(viewport=VIEWPORT)
+        server = AppServer(env)
+        start = time.perf_counter()
+        server.start()
+        try:
+            server.wait_ready(timeout=120)
+            page, _, _ = open_map(context, server.url("/explore", **query))
+            times.append(time.perf_counter() - start)
+            page.close()
+        finally:
+            server.stop()
+            context.close()
+    return times
+
+
+def summary(name: str, times: list[float]) -> str:
+    p50, p95 = np.percentile(times, 50), np.percentile(times, 95)
+    target = TARGETS.get(name)
+    verdict = "" if target is None else ("  ok" if p50 <= target else "  SLOW") + \
+        f" (target p50 ≤ {target:g} s)"
+    return f"{name:<24} n={len(times):<3} p50 {p50:6.3f} s   p95 {p95:6.3f} s{verdict}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=20, help="clicks / slider moves each")
+    parser.add_argument("--cold", type=int, default=3, help="cold starts (a new server each)")
+    parser.add_argument("--model", default=None, help="model key (default: the app's default)")
+    args = parser.parse_args(argv)
+    if not chromium_available():
+        print("needs Debian Chromium at /usr/bin/chromium (apt-get install -y chromium)")
+        return 2
+
+    from playwright.sync_api import sync_playwright
+
+    from app_lib import catalog
+
+    dataset = "mnist" if is_cached("mnist") else "digits"
+    model = args.model or catalog.default_model(dataset)
+    env = {"AE_MODEL_DIR": tempfile.mkdtemp(prefix="bench-store-")}
+    query = {"lang": "en", "dataset": dataset, "model": model}
+    print(f"dataset {dataset}, model {model}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    if dataset != "mnist":
+        print("MNIST is not in the data folder: 10k / 70k figures are digits' 360 / 1797")
+    results = {}
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        results["cold start"] = cold_start(browser, env, query, args.cold)
+        with AppServer(env) as server:
+            context = browser.new_context(viewport=VIEWPORT)
+            loads = []
+            for split, label in (("test", "10k"), ("all", "70k")):
+                page, driver, _ = open_map(context, server.url("/explore", **query,
+                                                                    split=split))
+                _settle(page)
+                results[f"click → image ({label})"] = measure_clicks(page, driver, args.repeats)
+                if split == "test":
+                    results["slider → image"] = measure_slider(page, driver, args.repeats)
+                page.close()
+            for _ in range(3):
+                page, _, seconds = open_map(context, server.url("/explore", **query))
+                loads.append(seconds)
+                page.close()
+            results["page load (warm server)"] = loads
+            context.close()
+        browser.close()
+    for name, times in results.items():
+        print(summary(name, times))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

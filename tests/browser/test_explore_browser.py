@@ -1,0 +1,102 @@
+"""Real clicks in real Chromium against ``streamlit run app.py`` (digits, offline)."""
+
+from __future__ import annotations
+
+import base64
+import math
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from ae_core.pretrained import find_pretrained
+from tests.browser.driver import MapDriver
+
+pytestmark = pytest.mark.browser
+
+HIGH_DIM = ("pretrained:digits-denoising-16d" if find_pretrained("digits-denoising-16d")
+            else "pca:5")
+
+
+@pytest.mark.parametrize("model", ["pretrained:digits-vae-2d", HIGH_DIM])
+def test_clicking_a_point_shows_its_original_and_reconstruction(explore, page, model):
+    driver = explore(model=model)
+    x, y, row = driver.data_points(1, seed=7)[0]
+    before = driver.image_src()
+    driver.click(x, y)
+    driver.wait_text(f"index {row} ·")
+    for alt in ("original", "reconstruction", "per-pixel error"):
+        assert page.locator(f'img[alt="{alt}"]').first.is_visible()
+    driver.wait_image_change(before)          # the sliders moved to the point's code
+
+
+def test_clicking_empty_space_decodes_it_and_flags_the_gap(explore, page):
+    driver = explore()
+    g = driver.geometry()
+    cx, cy = sum(g["xr"]) / 2, sum(g["yr"]) / 2
+    far = max(driver.empty_points(400), key=lambda p: math.hypot(p[0] - cx, p[1] - cy))
+    before = driver.image_src()
+    driver.click(far[0], far[1])
+    driver.wait_image_change(before)
+    driver.wait_text("In a gap")
+    assert page.get_by_text(f"Position: ({far[0]:.2f}").first.is_visible()
+    page.wait_for_function(  # the URL bookmarks the new position
+        "(x) => new URL(location.href).searchParams.get('z')?.startsWith(x)",
+        arg=f"{far[0]:.4g}"[:4])
+
+
+def _image_bytes(page, src: str) -> bytes:
+    """The bytes behind an image source: an inline data URI or a media URL."""
+    if src.startswith("data:"):
+        return base64.b64decode(src.split(",", 1)[1])
+    return page.request.get(src).body()
+
+
+def test_releasing_a_slider_changes_the_image_bytes(explore, page):
+    driver = explore()
+    before = driver.image_src()
+    old_bytes = _image_bytes(page, before)
+    driver.drag_slider("z1", 0.25)
+    driver.wait_image_change(before)
+    new_bytes = _image_bytes(page, driver.image_src())
+    assert new_bytes[:8] == b"\x89PNG\r\n\x1a\n"
+    assert new_bytes != old_bytes
+
+
+def test_switching_to_korean_changes_the_title_and_axis_labels(explore, page):
+    driver = explore()
+    assert page.locator("h1").first.inner_text() == "Explore the latent space"
+    page.get_by_text("한국어", exact=True).click()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText === '잠재 공간 탐색'")
+    driver.wait_ready()
+    page.wait_for_function(  # the sidebar's option labels are translated too
+        "() => [...document.querySelectorAll('[data-testid=stSidebar] input')]"
+        ".some(i => i.value === 'digits-vae-2d · 기본 제공')")
+    read_titles = ("() => { const l = document.querySelectorAll('.js-plotly-plot')[0]"
+                   "?._fullLayout; return l ? [l.xaxis.title.text, l.yaxis.title.text] : []; }")
+    # the chart re-renders after the text does: wait for it, then check both axes
+    page.wait_for_function(f"() => ({read_titles})()[0] === '잠재 차원 z1'")
+    assert page.evaluate(read_titles) == ["잠재 차원 z1", "잠재 차원 z2"]
+    assert "lang=ko" in page.url
+
+
+def test_the_interpolation_gif_and_the_codes_download(explore, page):
+    explore()
+    with page.expect_download() as gif:
+        page.get_by_role("button", name="Animated GIF").click()
+    animation = Image.open(gif.value.path())
+    assert animation.format == "GIF" and animation.n_frames > 2
+    with page.expect_download() as csv:
+        page.get_by_role("button", name="Codes + labels (CSV)").click()
+    lines = Path(csv.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "index,label,class,z1,z2" and len(lines) == 361   # digits' test split
+
+
+def test_home_links_to_explore_and_the_choice_follows_in_the_url(page, app_server):
+    page.goto(app_server.url("/", lang="en", dataset="digits", model="pca:2"))
+    page.get_by_text("What does an autoencoder learn?").wait_for()
+    page.locator("[data-testid=stMain]").get_by_role("link", name="Explore").click()
+    MapDriver(page).wait_ready()
+    assert page.locator("h1").first.inner_text() == "Explore the latent space"
+    for param in ("lang=en", "dataset=digits", "model=pca%3A2"):
+        assert param in page.url

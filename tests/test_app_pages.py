@@ -1,0 +1,230 @@
+"""Every page renders (AppTest): datasets, 2-D and >2-D models, sliders, language, URL, downloads.
+
+AppTest cannot click a Plotly chart; what a click does is tested as pure
+functions in test_latent.py and for real in tests/browser/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ae_core.data import DATASETS
+from ae_core.pretrained import find_pretrained
+from app_lib import catalog, state
+from app_lib.i18n import LANGUAGES, STRINGS
+from app_lib.nav import PAGES
+from tests.conftest import mnist_dir
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+EXPLORE = "pages/explore.py"
+HOME = "pages/home.py"
+HAS_16D = find_pretrained("digits-denoising-16d") is not None
+
+
+def open_app(page: str = EXPLORE, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"lang": "en", "dataset": "digits", **params}.items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    """No exception and no error box (the red "in a gap" verdict is not an error)."""
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error if e.icon != "🕳️"]
+    assert not errors, errors
+
+
+def image_urls(at: AppTest, alt: str) -> list[str]:
+    """Sources of the images with this alt text (``st.image`` URLs or inline data URIs)."""
+    urls = [img.url for el in at.get("image") for img in el.proto.imgs if img.alt == alt]
+    inline = [el.proto.body for el in at.get("html") if f'alt="{alt}"' in el.proto.body]
+    return urls + [re.search(r'src="([^"]+)"', body).group(1) for body in inline]
+
+
+def map_spec(at: AppTest) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def explore_sliders(at: AppTest) -> list:
+    return sorted((s for s in at.slider if re.match(r"z\d+:", s.key)),
+                  key=lambda s: int(s.key[1:].split(":")[0]))
+
+
+# ------------------------------------------------------------------ strings
+
+
+def test_every_string_exists_in_both_languages():
+    for key, entry in STRINGS.items():
+        assert set(entry) == set(LANGUAGES), key
+        assert all(entry.values()), key
+        fields = {lang: set(re.findall(r"{(\w+)", text)) for lang, text in entry.items()}
+        assert fields["en"] == fields["ko"], key
+
+
+def test_every_page_title_is_translated():
+    for page in PAGES:
+        assert page.title_key in STRINGS and (not page.blurb_key or page.blurb_key in STRINGS)
+
+
+# ------------------------------------------------------------------ choices and defaults
+
+
+def test_the_default_dataset_is_mnist_only_when_its_files_are_here(monkeypatch, tmp_path):
+    monkeypatch.setenv("AE_DATA_DIR", str(tmp_path))
+    assert catalog.default_dataset() == "digits"
+    if mnist_dir() is not None:
+        monkeypatch.setenv("AE_DATA_DIR", str(mnist_dir()))
+        assert catalog.default_dataset() == "mnist"
+
+
+def test_pca_is_always_offered_and_the_default_is_a_2d_map():
+    for name in DATASETS:
+        keys = [c.key for c in catalog.model_choices(name)]
+        assert "pca:2" in keys
+        choice = catalog.find_choice(name, catalog.default_model(name))
+        assert choice.latent_dim == 2
+
+
+def test_url_values_are_validated():
+    values = state.initial_values({"lang": "fr", "dataset": "nope", "model": "pca:999",
+                                   "split": "weird"})
+    assert values["lang"] == "ko" and values["split"] == "test"
+    assert values["dataset"] in DATASETS
+    assert catalog.find_choice(values["dataset"], values["model"]) is not None
+    assert state.initial_values({"dataset": "digits", "model": "pca:5"})["model"] == "pca:5"
+
+
+# ------------------------------------------------------------------ pages render
+
+
+MODELS = ["pretrained:digits-vae-2d", "pca:1", "pca:2", "pca:5",
+          pytest.param("pretrained:digits-denoising-16d", marks=pytest.mark.skipif(
+              not HAS_16D, reason="digits-denoising-16d is not shipped yet"))]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_explore_renders_for_1d_2d_and_higher_dimensional_models(model):
+    at = open_app(model=model)
+    assert_clean(at)
+    dim = catalog.find_choice("digits", model).latent_dim
+    assert len(explore_sliders(at)) == dim
+    title = map_spec(at)["layout"]["xaxis"]["title"]["text"]
+    assert ("latent dimension z1" in title) == (dim <= 2)
+    assert ("PC1" in title) == (dim > 2)
+    assert image_urls(at, "Decoded at this position")
+    assert at.query_params["model"] == model
+
+
+def test_home_renders_the_picture_and_links_every_page():
+    at = open_app(HOME)
+    assert_clean(at)
+    assert at.title[0].value == "What does an autoencoder learn?"
+    assert at.get("image"), "the autoencoder diagram is missing"
+    links = [el.proto.page for el in at.get("page_link")]
+    assert len(links) == len([p for p in PAGES if p.blurb_key])
+
+
+@pytest.mark.mnist
+@pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
+@pytest.mark.parametrize("page", [HOME, EXPLORE])
+def test_pages_render_for_the_downloaded_datasets(monkeypatch, dataset, page):
+    if mnist_dir() is None:
+        pytest.skip("MNIST / Fashion-MNIST files are not available")
+    monkeypatch.setenv("AE_DATA_DIR", str(mnist_dir()))
+    at = open_app(page, dataset=dataset, model="pca:2", lang="ko")
+    assert_clean(at)
+    if page == EXPLORE and dataset == "fashion-mnist":
+        legend = [tr.get("name") for tr in map_spec(at)["data"] if tr.get("showlegend", True)]
+        assert "티셔츠/탑" in legend and "앵클 부츠" in legend
+
+
+def test_a_missing_dataset_offers_the_download_not_an_exception(monkeypatch, tmp_path):
+    monkeypatch.setenv("AE_DATA_DIR", str(tmp_path / "empty"))
+    at = open_app(dataset="mnist")
+    assert not at.exception
+    size = f"{DATASETS['mnist'].total_bytes / 1e6:.1f} MB"
+    assert any(size in i.value for i in at.info)
+    assert any(b.label.startswith("Download") for b in at.button)
+    assert not at.get("plotly_chart")
+
+
+def test_an_offline_download_ends_in_a_clear_message(monkeypatch, tmp_path):
+    monkeypatch.setenv("AE_DATA_DIR", str(tmp_path / "empty"))
+    with socket.socket() as s:  # a port nobody listens on: the download fails at once
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}/"
+    monkeypatch.setenv("AE_DATA_MIRROR", dead)
+    at = open_app(dataset="fashion-mnist")
+    at.button(key="download:fashion-mnist").click().run(timeout=120)
+    assert not at.exception
+    message = "\n".join(e.value for e in at.error)
+    assert "cannot be downloaded right now" in message
+    assert "fashion-mnist" in message      # DatasetUnavailable says which files go where
+
+
+# ------------------------------------------------------------------ interaction
+
+
+def test_moving_a_slider_changes_the_generated_image_and_the_url():
+    at = open_app(model="pretrained:digits-vae-2d")
+    before = image_urls(at, "Decoded at this position")
+    slider = explore_sliders(at)[0]
+    slider.set_value(round(slider.max * 0.9, 2)).run()
+    assert_clean(at)
+    assert image_urls(at, "Decoded at this position") != before
+    assert at.query_params["z"].startswith(f"{round(slider.max * 0.9, 2):.4g}")
+
+
+def test_the_position_bookmarked_in_the_url_is_restored():
+    at = open_app(model="pretrained:digits-vae-2d", z="1.5,-0.5", pt="3")
+    assert_clean(at)
+    assert [s.value for s in explore_sliders(at)] == pytest.approx([1.5, -0.5])
+    assert any("index 3" in m.value for m in at.markdown)   # the clicked-image panel
+
+
+def test_switching_language_changes_titles_and_axis_labels():
+    at = open_app(model="pretrained:digits-vae-2d")
+    assert at.title[0].value == "Explore the latent space"
+    assert map_spec(at)["layout"]["xaxis"]["title"]["text"] == "latent dimension z1"
+    at.radio(key="_w_lang_").set_value("ko").run()
+    assert_clean(at)
+    assert at.title[0].value == "잠재 공간 탐색"
+    assert map_spec(at)["layout"]["xaxis"]["title"]["text"] == "잠재 차원 z1"
+    assert map_spec(at)["layout"]["legend"]["title"]["text"].strip() == "클래스"
+    assert at.query_params["lang"] == "ko"
+
+
+def test_switching_dataset_falls_back_to_a_model_of_that_dataset(monkeypatch, tmp_path):
+    monkeypatch.setenv("AE_DATA_DIR", str(tmp_path))
+    at = open_app(HOME, model="pretrained:digits-vae-2d")
+    at.selectbox(key="_w_dataset_en").set_value("fashion-mnist").run()
+    assert not at.exception
+    assert at.query_params["model"] == catalog.default_model("fashion-mnist")
+
+
+def test_train_plus_test_puts_every_image_on_the_map():
+    at = open_app(model="pca:2", split="all")
+    assert_clean(at)
+    assert any("1,797" in c.value for c in at.caption)   # all of digits: 1437 + 360
+
+
+def test_the_manifold_view_and_interpolation_endpoints_work():
+    at = open_app(model="pretrained:digits-vae-2d")
+    at.toggle(key="manifold_on").set_value(True).run()
+    assert_clean(at)
+    assert map_spec(at)["layout"]["images"], "the decoded manifold is not drawn"
+    assert any(b.label == "Manifold PNG" for b in at.get("download_button"))
+    explore_sliders(at)[0].set_value(0.0).run()
+    at.button(key="set_b").click().run()
+    assert_clean(at)
+    assert any(c.value.startswith("B: position (0.00") for c in at.caption)
+    at.radio(key="interp_method").set_value("spherical").run()
+    assert_clean(at)
