@@ -15,6 +15,7 @@ import torch
 
 from ae_core import PCAEmbedder, load_model
 from ae_core.data import Dataset, data_dir, load_dataset
+from ae_core.data.library import DatasetLibrary, is_user_dataset
 from ae_core.imaging import grid_image, png_bytes
 from ae_core.latent import LatentSpace, Window, grid_points, locate_row
 from app_lib import catalog, figures
@@ -63,6 +64,8 @@ def get_dataset(name: str) -> Dataset:
     uploads = catalog.user_datasets()
     if name in uploads:
         return uploads[name]
+    if is_user_dataset(name):
+        return DatasetLibrary().load(name)
     return _builtin_dataset(name, str(data_dir()))
 
 

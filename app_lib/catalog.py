@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from ae_core.data import DATASETS, Dataset, is_cached
+from ae_core.data.library import DatasetLibrary, is_user_dataset
 from ae_core.pretrained import list_pretrained
 from ae_core.store import ModelStore, StoredModel
 
@@ -53,8 +54,24 @@ def register_user_dataset(name: str, dataset: Dataset) -> str:
     return key
 
 
+@st.cache_data(ttl=LISTING_TTL_S, show_spinner=False)
+def _library_datasets(root: str) -> list[str]:
+    """Saved uploads (``user:<name>``), read at most every few seconds."""
+    return [item["name"] for item in DatasetLibrary(root).list()]
+
+
+def library_datasets() -> list[str]:
+    return _library_datasets(str(DatasetLibrary().root))
+
+
 def dataset_names() -> list[str]:
-    return [*DATASETS, *user_datasets()]
+    return [*DATASETS, *library_datasets(), *user_datasets()]
+
+
+def refresh() -> None:
+    """Forget the listings, so a model or dataset saved just now shows in every picker at once."""
+    _listed_models.clear()
+    _library_datasets.clear()
 
 
 def default_dataset() -> str:
@@ -83,7 +100,7 @@ def _listed_models(dataset_id: str, store_root: str) -> list[ModelChoice]:
 
 def model_choices(dataset: str) -> list[ModelChoice]:
     """Shipped models, then the user's stored ones, then PCA (always last, always there)."""
-    dataset_id = dataset.split(":", 1)[-1]
+    dataset_id = dataset if is_user_dataset(dataset) else dataset.split(":", 1)[-1]
     listed = _listed_models(dataset_id, str(ModelStore().root))
     return listed + [pca_choice(k) for k in PCA_DIMS]
 

@@ -22,6 +22,9 @@ class PageSpec:
 PAGES = (
     PageSpec("pages/home.py", "nav.home", "🏠", default=True),
     PageSpec("pages/explore.py", "nav.explore", "🗺️", "home.explore"),
+    PageSpec("pages/train.py", "nav.train", "🏋️", "home.train"),
+    PageSpec("pages/models.py", "nav.models", "🗄️", "home.models"),
+    PageSpec("pages/data.py", "nav.data", "📁", "home.data"),
 )
 
 

@@ -17,6 +17,9 @@ def _dataset_label(name: str, lang: str) -> str:
     return label if is_cached(spec) else f"{label} · {t('sidebar.not_cached', lang)}"
 
 
+dataset_label = _dataset_label  # the Train and data pages name datasets the same way
+
+
 def _model_label(dataset: str, key: str, lang: str) -> str:
     choice = catalog.find_choice(dataset, key)
     if choice is None:

@@ -88,6 +88,11 @@ def url_param(name: str, sel: Selection) -> str | None:
     return st.session_state.get(_PAGE_PARAMS, {}).get(name)
 
 
+def page_param(name: str) -> str | None:
+    """A page-specific parameter of the URL the session opened, whatever the selection."""
+    return st.session_state.get(_PAGE_PARAMS, {}).get(name)
+
+
 def forget_url_param(name: str) -> None:
     st.session_state.get(_PAGE_PARAMS, {}).pop(name, None)
 

@@ -1,0 +1,146 @@
+"""The Train page's pieces that are not widgets: form defaults, presets, job spec, charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ae_core.errors import ConfigError
+from ae_core.jobs import JobSpec
+from ae_core.models import make_config
+from ae_core.presets import PRESETS
+from ae_core.training import TrainConfig
+from app_lib.i18n import t
+
+PREFIX = "tr_"
+DEFAULTS: dict[str, Any] = {
+    "variant": "vanilla", "arch": "mlp", "hidden": "512, 256, 128", "channels": "32, 64",
+    "latent": 2, "loss": "bce", "beta": 1.0, "rho": 0.05, "sparsity_weight": 3.0,
+    "l1_weight": 0.01, "noise": "gaussian", "noise_level": 0.5, "epochs": 20, "batch": 256,
+    "lr": 0.002, "seed": 0, "name": "",
+}
+OBJECTIVE_FIELDS = {  # form key → config field, per variant
+    "vae": {"beta": "beta"},
+    "sparse_kl": {"rho": "rho", "sparsity_weight": "sparsity_weight"},
+    "sparse_l1": {"l1_weight": "l1_weight"},
+    "denoising": {"noise": "noise", "noise_level": "noise_level"},
+}
+LOSS_PARTS = ("recon", "kl", "sparsity")
+COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+          "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def _list_text(values) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def preset_values(key: str) -> dict[str, Any]:
+    """The form (defaults overlaid with the preset) for preset ``key``."""
+    p = PRESETS[key]
+    values = dict(DEFAULTS, variant=p.variant)
+    m = dict(p.model)
+    for field, form_key in (("latent_dim", "latent"), ("arch", "arch"), ("loss", "loss"),
+                            ("beta", "beta"), ("rho", "rho"),
+                            ("sparsity_weight", "sparsity_weight"), ("l1_weight", "l1_weight"),
+                            ("noise", "noise"), ("noise_level", "noise_level")):
+        if field in m:
+            values[form_key] = m[field]
+    if "hidden" in m:
+        values["hidden"] = _list_text(m["hidden"])
+    if "channels" in m:
+        values["channels"] = _list_text(m["channels"])
+    tr = dict(p.train)
+    for field, form_key in (("epochs", "epochs"), ("batch_size", "batch"), ("lr", "lr"),
+                            ("seed", "seed")):
+        if field in tr:
+            values[form_key] = tr[field]
+    return values
+
+
+def parse_sizes(text: str, field: str) -> list[int]:
+    """'512, 256' → [512, 256]; '' → []; anything else raises ConfigError (translated)."""
+    parts = [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]
+    try:
+        return [int(p) for p in parts]
+    except ValueError:
+        raise ConfigError(t("train.bad_list", field=field, value=text)) from None
+
+
+def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...]) -> JobSpec:
+    """A validated job spec from the form's values; raises ConfigError with a user sentence."""
+    variant = form["variant"]
+    model: dict[str, Any] = {
+        "input_shape": list(input_shape), "latent_dim": int(form["latent"]),
+        "arch": form["arch"], "loss": form["loss"],
+        "hidden": parse_sizes(form["hidden"], t("train.hidden")),
+    }
+    if form["arch"] == "conv":
+        model["channels"] = parse_sizes(form["channels"], t("train.channels"))
+    for form_key, field in OBJECTIVE_FIELDS.get(variant, {}).items():
+        model[field] = form[form_key]
+    make_config(variant, **model)
+    train = {"epochs": int(form["epochs"]), "batch_size": int(form["batch"]),
+             "lr": float(form["lr"]), "seed": int(form["seed"])}
+    TrainConfig(**train).validate()
+    name = str(form.get("name") or "").strip()
+    if name:
+        from ae_core.store import StoreError, validate_name
+
+        try:
+            name = validate_name(name)
+        except StoreError as e:
+            raise ConfigError(str(e)) from None
+    return JobSpec(dataset=dataset, variant=variant, model=model, train=train, name=name)
+
+
+# ------------------------------------------------------------------ charts
+
+
+def loss_figure(history: list[dict[str, float]]) -> go.Figure:
+    """One panel per loss part present (reconstruction, KL, sparsity): train solid, val dashed."""
+    parts = [p for p in LOSS_PARTS if any(f"train_{p}" in h for h in history)] or ["recon"]
+    fig = make_subplots(rows=1, cols=len(parts), subplot_titles=[t(f"loss.{p}") for p in parts])
+    epochs = [h.get("epoch", i + 1) for i, h in enumerate(history)]
+    for col, part in enumerate(parts, start=1):
+        for split, dash, color in (("train", "solid", COLORS[0]), ("val", "dash", COLORS[1])):
+            key = f"{split}_{part}"
+            ys = [h.get(key) for h in history]
+            if all(y is None for y in ys):
+                continue
+            fig.add_trace(go.Scatter(x=epochs, y=ys, mode="lines+markers", name=t(f"loss.{split}"),
+                                     line={"dash": dash, "color": color},
+                                     legendgroup=split, showlegend=col == 1), row=1, col=col)
+        fig.update_xaxes(title_text=t("loss.epoch"), row=1, col=col)
+    fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"orientation": "h", "y": -0.3}, uirevision="losses")
+    return fig
+
+
+def projection(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """(mean, 2 principal axes) of ``codes``, or (zeros, None) when they are 2-D already."""
+    if codes.shape[1] <= 2:
+        return np.zeros(codes.shape[1]), None
+    mean = codes.mean(0)
+    _, _, vt = np.linalg.svd(codes - mean, full_matrices=False)
+    return mean, vt[:2]
+
+
+def probe_figure(codes: np.ndarray, labels: np.ndarray, names: list[str],
+                 axes: tuple[np.ndarray, np.ndarray | None], title: str) -> go.Figure:
+    """The probe images' codes coloured by class (PCA of >2-D codes)."""
+    mean, components = axes
+    xy = codes if components is None else (codes - mean) @ components.T
+    if xy.shape[1] == 1:
+        xy = np.column_stack([xy[:, 0], np.zeros(len(xy))])
+    fig = go.Figure()
+    for k in np.unique(labels):
+        sel = labels == k
+        name = names[int(k)] if 0 <= int(k) < len(names) else str(k)
+        fig.add_trace(go.Scattergl(x=xy[sel, 0], y=xy[sel, 1], mode="markers", name=name,
+                                   marker={"size": 5, "color": COLORS[int(k) % len(COLORS)]}))
+    fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"title": t("map.legend")})
+    return fig

@@ -1,0 +1,120 @@
+"""My models: the model store — list, rename, delete (confirmed), download, upload."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from ae_core.errors import AECoreError
+from ae_core.store import ModelStore, validate_name
+from app_lib import catalog, nav
+from app_lib.i18n import t, variant_name
+
+CONFIRM_KEY = "_models_confirm_delete"
+NOTICE_KEY = "_models_notice"
+METRIC_KEYS = ("mse", "knn5", "trustworthiness", "trust")
+
+
+def _metrics_text(metrics: dict) -> str:
+    return " · ".join(f"{k} {metrics[k]:.3g}" for k in METRIC_KEYS
+                      if isinstance(metrics.get(k), int | float))
+
+
+def _date(model) -> str:
+    if model.created:
+        return model.created
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(model.path.stat().st_mtime))
+    except OSError:
+        return ""
+
+
+def _changed(notice: str) -> None:
+    catalog.refresh()
+    st.session_state[NOTICE_KEY] = notice
+    st.rerun()
+
+
+def _table(models) -> None:
+    rows = [{t("models.col_name"): m.name, t("models.col_dataset"): m.dataset,
+             t("models.col_variant"): variant_name(m.variant),
+             t("models.col_dim"): m.latent_dim, t("models.col_metrics"): _metrics_text(m.metrics),
+             t("models.col_date"): _date(m)} for m in models]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _actions(store: ModelStore, models) -> None:
+    names = [m.name for m in models]
+    name = st.selectbox(t("models.pick"), names, key="models_pick")
+    model = next(m for m in models if m.name == name)
+    left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+    new = left.text_input(t("models.rename_to"), value=name, key=f"models_new_{name}")
+    if middle.button(t("models.rename"), key="models_rename", width="stretch"):
+        try:
+            renamed = store.rename(name, new)
+        except AECoreError as e:
+            st.error(t("models.error", error=e), icon="⚠️")
+        else:
+            _changed(t("models.renamed", name=renamed.name))
+    try:
+        data = model.path.read_bytes()
+    except OSError:
+        data = b""
+    right.download_button(t("models.download"), data, file_name=model.path.name,
+                          mime="application/octet-stream", key="models_download",
+                          width="stretch")
+    if st.session_state.get(CONFIRM_KEY) == name:
+        st.warning(t("models.confirm", name=name), icon="🗑️")
+        yes, no, _ = st.columns([1, 1, 4])
+        if yes.button(t("models.yes"), key="models_yes", type="primary"):
+            st.session_state.pop(CONFIRM_KEY, None)
+            try:
+                store.delete(name)
+            except AECoreError as e:
+                st.error(t("models.error", error=e), icon="⚠️")
+            else:
+                _changed(t("models.deleted", name=name))
+        if no.button(t("models.no"), key="models_no"):
+            st.session_state.pop(CONFIRM_KEY, None)
+            st.rerun()
+    elif st.button(t("models.delete"), key="models_delete"):
+        st.session_state[CONFIRM_KEY] = name
+        st.rerun()
+
+
+def _upload(store: ModelStore) -> None:
+    st.subheader(t("models.upload"))
+    file = st.file_uploader(t("models.upload"), type=["safetensors"], key="models_upload",
+                            help=t("models.upload_help"), label_visibility="collapsed")
+    if file is None:
+        return
+    stem = file.name.rsplit(".", 1)[0]
+    try:
+        default = store.unique_name(stem)
+    except AECoreError:
+        default = store.unique_name("uploaded-model")
+    name = st.text_input(t("models.upload_name"), value=default, key=f"models_as_{file.name}")
+    if st.button(t("models.import"), key="models_import", type="primary"):
+        try:
+            stored = store.import_bytes(file.getvalue(), validate_name(name))
+        except AECoreError as e:
+            st.error(t("models.refused", error=e), icon="⛔")
+        else:
+            _changed(t("models.imported", name=stored.name))
+
+
+nav.require_shell()
+store = ModelStore()
+st.title(t("models.title"))
+st.caption(t("models.caption", path=store.root))
+if notice := st.session_state.pop(NOTICE_KEY, None):
+    st.success(notice, icon="✅")
+stored = store.list()
+if stored:
+    _table(stored)
+    _actions(store, stored)
+else:
+    st.info(t("models.empty"), icon="🗄️")
+st.divider()
+_upload(store)

@@ -1,0 +1,265 @@
+"""Train: a form (or a one-click preset), then a live view of the background training job.
+
+The job lives in ``ae_core.jobs.REGISTRY`` (process-wide), keyed by a stable per-browser
+owner id that the URL carries (``?job=<id>``), so a refresh or another page's visit finds
+it again. A fragment polls the job's snapshot while it is active and stops when it ends.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+
+import streamlit as st
+
+from ae_core.data.library import load_any
+from ae_core.errors import AECoreError, ConfigError
+from ae_core.jobs import REGISTRY, JobRefused
+from ae_core.models import VARIANTS
+from ae_core.models.config import NOISE_KINDS
+from ae_core.presets import PRESETS
+from app_lib import cache, catalog, nav, sidebar, state
+from app_lib import train_view as tv
+from app_lib.i18n import bound, current_language, t, variant_name
+
+POLL_S = 0.5
+OWNER_KEY = "_train_owner"
+REFRESHED_KEY = "_train_refreshed"
+ERROR_KEY = "_train_error"
+JOB_PARAM = "job"
+load_for_training = functools.partial(load_any, download=False)
+
+
+def owner_id() -> str:
+    """This browser's owner id: kept in the session; after a refresh, taken from ``?job=``."""
+    owner = st.session_state.get(OWNER_KEY)
+    if owner is None:
+        job = REGISTRY.get(state.page_param(JOB_PARAM) or "")
+        owner = job.owner if job is not None else uuid.uuid4().hex
+        st.session_state[OWNER_KEY] = owner
+    return owner
+
+
+# ------------------------------------------------------------------ form
+
+
+def _key(name: str) -> str:
+    return tv.PREFIX + name
+
+
+def _apply_preset(key: str) -> None:
+    for name, value in tv.preset_values(key).items():
+        st.session_state[_key(name)] = value
+
+
+def _form_values() -> dict:
+    return {name: st.session_state[_key(name)] for name in tv.DEFAULTS}
+
+
+def _presets() -> None:
+    st.markdown(f"**{t('train.presets')}**")
+    cols = st.columns(len(PRESETS))
+    ko = current_language() == "ko"
+    for col, (key, p) in zip(cols, PRESETS.items(), strict=True):
+        col.button(p.title_ko if ko else p.title, key=f"preset_{key}", on_click=_apply_preset,
+                   args=(key,), width="stretch",
+                   help=t("train.preset_help", variant=variant_name(p.variant)))
+
+
+def _form(sel) -> None:
+    for name, value in tv.DEFAULTS.items():
+        st.session_state.setdefault(_key(name), value)
+    names = catalog.dataset_names()
+    if st.session_state.get(_key("dataset")) not in names:
+        st.session_state[_key("dataset")] = sel.dataset if sel.dataset in names else names[0]
+    tr = bound()
+    lang = current_language()
+    with st.container(border=True):
+        st.markdown(f"**{t('train.form')}**")
+        c1, c2, c3 = st.columns(3)
+        c1.selectbox(t("train.dataset"), names, key=_key("dataset"),
+                     format_func=lambda n: sidebar.dataset_label(n, lang))
+        c2.selectbox(t("train.variant"), list(VARIANTS), key=_key("variant"),
+                     format_func=lambda v: variant_name(v, lang), help=t("train.variant_help"))
+        c3.radio(t("train.arch"), ("mlp", "conv"), key=_key("arch"), horizontal=True,
+                 format_func=lambda a: tr(f"arch.{a}"))
+        c1, c2, c3 = st.columns(3)
+        c1.text_input(t("train.hidden"), key=_key("hidden"), help=t("train.hidden_help"))
+        if st.session_state[_key("arch")] == "conv":
+            c2.text_input(t("train.channels"), key=_key("channels"),
+                          help=t("train.channels_help"))
+        c3.number_input(t("train.latent"), key=_key("latent"), step=1,
+                        help=t("train.latent_help"))
+        c1, c2, c3 = st.columns(3)
+        c1.radio(t("train.loss"), ("bce", "mse"), key=_key("loss"), horizontal=True,
+                 format_func=lambda loss: tr(f"loss.{loss}"), help=t("train.loss_help"))
+        variant = st.session_state[_key("variant")]
+        if variant == "vae":
+            c2.number_input(t("train.beta"), key=_key("beta"), step=0.1, format="%.3g",
+                            help=t("train.beta_help"))
+        elif variant == "sparse_kl":
+            c2.number_input(t("train.rho"), key=_key("rho"), step=0.01, format="%.3g",
+                            help=t("train.rho_help"))
+            c3.number_input(t("train.sparsity_weight"), key=_key("sparsity_weight"), step=0.5,
+                            format="%.3g", help=t("train.sparsity_weight_help"))
+        elif variant == "sparse_l1":
+            c2.number_input(t("train.l1_weight"), key=_key("l1_weight"), step=0.001,
+                            format="%.4g", help=t("train.l1_weight_help"))
+        elif variant == "denoising":
+            c2.selectbox(t("train.noise"), NOISE_KINDS, key=_key("noise"),
+                         format_func=lambda n: tr(f"noise.{n}"), help=t("train.noise_help"))
+            c3.number_input(t("train.noise_level"), key=_key("noise_level"), step=0.05,
+                            format="%.3g", help=t("train.noise_level_help"))
+        c1, c2, c3, c4 = st.columns(4)
+        c1.number_input(t("train.epochs"), key=_key("epochs"), step=1, help=t("train.epochs_help"))
+        c2.number_input(t("train.batch"), key=_key("batch"), step=32, help=t("train.batch_help"))
+        c3.number_input(t("train.lr"), key=_key("lr"), step=0.0005, format="%.4g",
+                        help=t("train.lr_help"))
+        c4.number_input(t("train.seed"), key=_key("seed"), step=1, help=t("train.seed_help"))
+        st.text_input(t("train.name"), key=_key("name"), help=t("train.name_help"))
+        if message := st.session_state.pop(ERROR_KEY, None):
+            st.error(message, icon="⚠️")
+        st.button(t("train.start"), key="train_start", type="primary", on_click=_start)
+
+
+def _start() -> None:
+    """The start button's callback (a callback, so the click survives the shell's rerun)."""
+    dataset = st.session_state[_key("dataset")]
+    try:
+        shape = cache.get_dataset(dataset).image_shape
+        spec = tv.build_spec(_form_values(), dataset, shape)
+        REGISTRY.start(spec, owner=owner_id(), dataset_loader=load_for_training)
+    except JobRefused as e:
+        st.session_state[ERROR_KEY] = t("train.refused", error=e)
+    except ConfigError as e:
+        st.session_state[ERROR_KEY] = t("train.invalid", error=e)
+    except AECoreError as e:
+        st.session_state[ERROR_KEY] = t("data.error", error=e)
+    else:
+        st.session_state.pop(REFRESHED_KEY, None)
+
+
+# ------------------------------------------------------------------ the job
+
+
+def _eta_text(snap) -> str:
+    if not snap.active:
+        return t("train.elapsed", s=snap.elapsed)
+    return t("train.eta", s=snap.eta) if snap.eta is not None else t("train.eta_unknown")
+
+
+def _class_names(dataset: str) -> list[str]:
+    try:
+        return list(cache.get_dataset(dataset).class_names)
+    except AECoreError:
+        return []
+
+
+def _status(snap) -> None:
+    if snap.active:
+        st.info(t(f"status.{snap.status}"), icon="⏳")
+    elif snap.status == "finished":
+        st.success(t("train.finished", name=snap.model_name), icon="✅")
+    elif snap.status == "stopped":
+        st.warning(t("train.stopped", message=snap.message), icon="⏹️")
+        if snap.model_name:
+            st.success(t("train.saved", name=snap.model_name), icon="💾")
+    elif snap.status == "diverged":
+        st.error(t("train.diverged", message=snap.message), icon="💥")
+        if snap.model_name:
+            st.success(t("train.saved", name=snap.model_name), icon="💾")
+    else:
+        st.error(t("train.failed", message=snap.message), icon="⚠️")
+    shown = {k: v for k, v in snap.metrics.items()
+             if k in ("mse", "psnr", "knn5", "trustworthiness", "trust", "silhouette")}
+    if shown:
+        st.caption(t("train.metrics", metrics=" · ".join(
+            f"{k} {v:.4g}" for k, v in shown.items() if isinstance(v, int | float))))
+
+
+def _charts(snap, replay: int | None) -> None:
+    left, right = st.columns([1, 1], gap="medium")
+    with left:
+        st.markdown(f"**{t('train.losses')}**")
+        if snap.history:
+            st.plotly_chart(tv.loss_figure(snap.history), width="stretch",
+                            key=f"losses_{snap.id}")
+        else:
+            st.caption(t("train.waiting"))
+    with right:
+        if not snap.probe_codes or snap.probe_labels is None:
+            return
+        frame = len(snap.probe_codes) - 1 if replay is None else replay
+        last = snap.probe_codes[-1].detach().cpu().numpy()
+        codes = snap.probe_codes[frame].detach().cpu().numpy()
+        labels = snap.probe_labels.cpu().numpy()
+        title = t("train.latent_map", n=len(labels))
+        if codes.shape[1] > 2:
+            title += " — " + t("train.latent_pca", d=codes.shape[1])
+        fig = tv.probe_figure(codes, labels, _class_names(snap.spec.dataset),
+                              tv.projection(last), title)
+        st.plotly_chart(fig, width="stretch", key=f"probe_{snap.id}")
+
+
+def _finish_once(job_id: str) -> None:
+    """Once per finished job: forget listings so the new model is in every picker, rerun."""
+    if st.session_state.get(REFRESHED_KEY) != job_id:
+        st.session_state[REFRESHED_KEY] = job_id
+        catalog.refresh()
+        st.rerun(scope="app")
+
+
+def _open_in_explore(dataset: str, model_name: str) -> None:
+    st.session_state[state.DATASET_KEY] = dataset
+    st.session_state[state.MODEL_KEY] = f"store:{model_name}"
+
+
+def job_view(job) -> None:
+    snap = job.snapshot()
+
+    @st.fragment(run_every=POLL_S if snap.active else None)
+    def live():
+        s = job.snapshot()
+        if not s.active and snap.active:  # it ended while we were polling
+            _finish_once(job.id)
+        st.subheader(t("train.job"))
+        st.caption(t("train.job_caption", variant=variant_name(s.spec.variant),
+                     dim=s.spec.model.get("latent_dim", "?"), dataset=s.spec.dataset))
+        bar, stop = st.columns([5, 1], vertical_alignment="bottom")
+        bar.progress(min(max(s.progress, 0.0), 1.0),
+                     text=t("train.progress", epoch=s.epoch, epochs=s.epochs,
+                            pct=100 * s.progress, eta=_eta_text(s)))
+        if s.active:
+            stop.button(t("train.stop"), key="train_stop", on_click=job.stop,
+                        help=t("train.stop_help"), disabled=s.status == "stopping",
+                        width="stretch")
+        _status(s)
+        replay = None
+        if not s.active and len(s.probe_codes) > 1:
+            n = len(s.probe_codes) - 1
+            replay = st.slider(t("train.replay"), 0, n, n, key=f"replay_{job.id}",
+                               help=t("train.replay_help"))
+        _charts(s, replay)
+        if not s.active and s.model_name and st.button(
+                t("train.explore"), key="train_explore", on_click=_open_in_explore,
+                args=(s.spec.dataset, s.model_name)):
+            st.switch_page("pages/explore.py")
+
+    live()
+    if not snap.active:
+        _finish_once(job.id)
+
+
+# ------------------------------------------------------------------ page
+
+nav.require_shell()
+sel = state.current()
+st.title(t("train.title"))
+st.caption(t("train.caption"))
+job = REGISTRY.latest_for(owner_id())
+if job is not None:
+    job_view(job)
+    state.sync_url({JOB_PARAM: job.id})
+    st.divider()
+_presets()
+_form(sel)
