@@ -336,11 +336,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "status.stopping": {"en": "Stopping…", "ko": "멈추는 중…"},
     "train.finished": {"en": "Finished: saved as **{name}**.",
                        "ko": "완료: **{name}**(으)로 저장했습니다."},
-    "train.stopped": {"en": "Stopped. {message}", "ko": "멈췄습니다. {message}"},
+    "train.stopped": {"en": "Stopped. {kept}", "ko": "멈췄습니다. {kept}"},
+    "train.kept": {"en": "The model keeps the weights of epoch {epoch}.",
+                   "ko": "모델은 {epoch}번째 에포크의 가중치를 유지합니다."},
+    "train.kept_nothing": {"en": "No epoch had finished, so nothing was saved.",
+                           "ko": "끝난 에포크가 없어 아무것도 저장하지 않았습니다."},
+    "train.diverged_at": {"en": "the loss became {loss} in epoch {at}.",
+                          "ko": "{at}번째 에포크에서 손실이 {loss}이(가) 되었습니다."},
     "train.saved": {"en": "Saved as **{name}**.", "ko": "**{name}**(으)로 저장했습니다."},
     "train.diverged": {
-        "en": "Training diverged: {message}",
-        "ko": "학습이 발산했습니다: {message} 학습률을 낮춰 보세요.",
+        "en": "Training diverged: {detail} {kept} Try a lower learning rate.",
+        "ko": "학습이 발산했습니다: {detail} {kept} 학습률을 낮춰 보세요.",
     },
     "train.failed": {"en": "Training failed: {message}", "ko": "학습에 실패했습니다: {message}"},
     "train.metrics": {"en": "Test metrics: {metrics}", "ko": "테스트 지표: {metrics}"},
@@ -432,6 +438,122 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.none": {"en": "No saved datasets yet.", "ko": "아직 저장된 데이터셋이 없습니다."},
     "data.delete": {"en": "Delete", "ko": "삭제"},
     "data.deleted": {"en": "Deleted {name}.", "ko": "{name}을(를) 삭제했습니다."},
+    # ----- compare and gaps pages
+    "nav.compare": {"en": "Compare", "ko": "비교"},
+    "nav.gaps": {"en": "Gaps", "ko": "빈틈"},
+    "home.compare": {"en": "PCA and autoencoders side by side: maps, metrics, rate–distortion.",
+                     "ko": "PCA와 오토인코더를 나란히: 지도, 지표, 차원별 복원 오차."},
+    "home.gaps": {"en": "Where AE and VAE maps are empty, and what sampling them gives.",
+                  "ko": "AE와 VAE 지도의 빈 곳, 그리고 그곳에서 뽑은 샘플."},
+    "compare.title": {"en": "Compare methods", "ko": "방법 비교"},
+    "compare.intro": {
+        "en": "The same test images, encoded by PCA (fitted on the training images at the same "
+              "latent size) and by autoencoders, in the same class colours. Select points in "
+              "any map (click, box or lasso) to highlight the same images in every map and "
+              "see each method's reconstruction. PCA is the best *linear* code of its size; "
+              "an autoencoder earns its keep when it beats PCA's error or separates the "
+              "classes better.",
+        "ko": "같은 테스트 이미지를 PCA(같은 잠재 크기로 학습 이미지에 맞춤)와 오토인코더로 "
+              "인코딩해 같은 클래스 색으로 보여 줍니다. 어느 지도에서든 점을 고르면(클릭, 상자, "
+              "올가미) 모든 지도에서 같은 이미지가 강조되고 방법별 복원 결과가 나옵니다. PCA는 "
+              "그 크기에서 가장 좋은 *선형* 코드입니다. 오토인코더는 PCA보다 오차가 작거나 "
+              "클래스를 더 잘 나눌 때 의미가 있습니다.",
+    },
+    "compare.models": {"en": "Autoencoders to compare with PCA",
+                       "ko": "PCA와 비교할 오토인코더"},
+    "compare.models_help": {"en": "Shipped or your own models of this dataset (at most two).",
+                            "ko": "이 데이터셋의 기본 제공 모델 또는 내 모델 (최대 두 개)."},
+    "compare.selected": {"en": "selected", "ko": "선택됨"},
+    "compare.legend": {"en": "Colours are classes: {classes}.",
+                       "ko": "색은 클래스입니다: {classes}."},
+    "compare.select_hint": {"en": "Drag a box in any map to select images in all of them.",
+                            "ko": "아무 지도에서나 상자를 끌어 모든 지도에서 이미지를 고르세요."},
+    "compare.recon_title": {"en": "Selected images ({n}): original, then each method",
+                            "ko": "선택한 이미지 ({n}개): 원본, 그리고 방법별 복원"},
+    "compare.original": {"en": "original #{row}", "ko": "원본 #{row}"},
+    "compare.metrics_title": {"en": "Metrics on the test images",
+                              "ko": "테스트 이미지에서의 지표"},
+    "compare.computing": {"en": "Computing the metrics…", "ko": "지표를 계산하는 중…"},
+    "compare.computing_model": {"en": "Computing the metrics of {name}…",
+                                "ko": "{name}의 지표를 계산하는 중…"},
+    "compare.method": {"en": "method", "ko": "방법"},
+    "compare.vae_stats": {"en": "{name}: {active} of {d} latent dimensions are active; "
+                                "KL per dimension (nats): {kl}.",
+                          "ko": "{name}: 잠재 차원 {d}개 중 {active}개가 활성; "
+                                "차원별 KL(nats): {kl}."},
+    "compare.rd_title": {"en": "Error against latent size (rate–distortion)",
+                         "ko": "잠재 크기에 따른 오차 (율–왜곡)"},
+    "compare.rd_x": {"en": "latent dimensions", "ko": "잠재 차원 수"},
+    "compare.rd_y": {"en": "test MSE per pixel", "ko": "테스트 픽셀당 MSE"},
+    "compare.rd_caption": {
+        "en": "The line is PCA at 1–32 dimensions; dots are autoencoders at their own size. "
+              "A dot below the line reconstructs better than any linear code of that size.",
+        "ko": "선은 1–32차원의 PCA, 점은 각자의 크기에서의 오토인코더입니다. 점이 선보다 "
+              "아래에 있으면 그 크기의 어떤 선형 코드보다 복원이 좋습니다.",
+    },
+    "metric.latent_dim": {"en": "latent dims", "ko": "잠재 차원"},
+    "metric.mse": {"en": "MSE", "ko": "MSE"},
+    "metric.psnr": {"en": "PSNR (dB)", "ko": "PSNR (dB)"},
+    "metric.knn1": {"en": "1-NN accuracy", "ko": "1-NN 정확도"},
+    "metric.knn5": {"en": "5-NN accuracy", "ko": "5-NN 정확도"},
+    "metric.trustworthiness": {"en": "trustworthiness", "ko": "신뢰도"},
+    "metric.silhouette": {"en": "silhouette", "ko": "실루엣"},
+    "gaps.title": {"en": "Gaps in the latent space", "ko": "잠재 공간의 빈틈"},
+    "gaps.intro": {
+        "en": "A plain autoencoder may put its codes anywhere, so its map often has wide "
+              "empty regions: decoding there gives images nothing was trained on. A VAE pulls "
+              "its codes towards N(0, I), which should leave fewer gaps and make random "
+              "samples look like data. Red marks the gaps under each map.",
+        "ko": "일반 오토인코더는 코드를 아무 곳에나 둘 수 있어 지도에 넓은 빈 곳이 생기곤 "
+              "합니다. 그곳을 디코딩하면 학습에 없던 이미지가 나옵니다. VAE는 코드를 N(0, I) "
+              "쪽으로 끌어당기므로 빈틈이 적고 무작위 샘플이 데이터처럼 보여야 합니다. 각 지도 "
+              "아래의 빨간색이 빈틈입니다.",
+    },
+    "gaps.ae": {"en": "Autoencoder (2-D)", "ko": "오토인코더 (2차원)"},
+    "gaps.vae": {"en": "VAE (2-D)", "ko": "VAE (2차원)"},
+    "gaps.none": {"en": "No {kind} model for this dataset.",
+                  "ko": "이 데이터셋에는 {kind} 모델이 없습니다."},
+    "gaps.axis": {"en": "normalised z{i}", "ko": "정규화한 z{i}"},
+    "gaps.fraction": {"en": "Gap fraction · {name}", "ko": "빈틈 비율 · {name}"},
+    "gaps.fraction_help": {"en": "Share of the window farther than r from every code.",
+                           "ko": "창 안에서 모든 코드로부터 r보다 먼 곳의 비율."},
+    "gaps.convention": {
+        "en": "Both maps are on a common scale: codes centred and divided by their RMS "
+              "radius. Window: the 1st–99th percentile box of the codes. r = 3 × the 95th "
+              "percentile of the codes' nearest-neighbour distances (the Explore page's "
+              "\"gap\"). Colour: distance to the nearest code divided by r.",
+        "ko": "두 지도는 같은 척도입니다: 코드를 중심에 맞추고 RMS 반지름으로 나눴습니다. 창: "
+              "코드의 1–99 백분위 상자. r = 코드 최근접 이웃 거리의 95 백분위 × 3 (탐색 "
+              "페이지의 \"빈틈\"). 색: 가장 가까운 코드까지의 거리 ÷ r.",
+    },
+    "gaps.sampling_title": {"en": "Sampling: do random codes decode to recognisable images?",
+                            "ko": "샘플링: 무작위 코드가 알아볼 수 있는 이미지가 되나요?"},
+    "gaps.sampling_intro": {
+        "en": "The VAE decodes codes drawn from its prior N(0, I); the autoencoder has no "
+              "prior, so it decodes codes drawn from a Gaussian fitted to its own training "
+              "codes. A classifier trained on the real images (logistic regression on pixels) "
+              "judges how clearly each sample shows one class.",
+        "ko": "VAE는 사전 분포 N(0, I)에서 뽑은 코드를 디코딩합니다. 오토인코더는 사전 분포가 "
+              "없어 자기 학습 코드에 맞춘 가우시안에서 뽑은 코드를 디코딩합니다. 실제 이미지로 "
+              "학습한 분류기(픽셀 로지스틱 회귀)가 샘플마다 한 클래스가 얼마나 뚜렷한지 "
+              "판정합니다.",
+    },
+    "gaps.training_judge": {"en": "Training the judging classifier…",
+                            "ko": "판정용 분류기를 학습하는 중…"},
+    "gaps.from_prior": {"en": "z ~ N(0, I)", "ko": "z ~ N(0, I)"},
+    "gaps.from_fit": {"en": "z ~ Gaussian fitted to its codes",
+                      "ko": "z ~ 코드에 맞춘 가우시안"},
+    "gaps.samples_caption": {"en": "{n} decoded samples", "ko": "디코딩한 샘플 {n}개"},
+    "gaps.share": {"en": "share of samples", "ko": "샘플 비율"},
+    "gaps.sampler": {"en": "sampler", "ko": "샘플링 방법"},
+    "gaps.mean_max_prob": {"en": "mean top probability", "ko": "평균 최고 확률"},
+    "gaps.confident_share": {"en": "share ≥ 0.9 confident", "ko": "확신(≥ 0.9) 비율"},
+    "gaps.sampling_caption": {
+        "en": "Higher is better for both numbers; the histogram shows whether samples cover "
+              "every class or collapse onto a few.",
+        "ko": "두 숫자 모두 높을수록 좋습니다. 막대그래프는 샘플이 모든 클래스를 고루 덮는지, "
+              "몇 개 클래스에 몰리는지 보여 줍니다.",
+    },
 }
 
 

@@ -22,6 +22,8 @@ class PageSpec:
 PAGES = (
     PageSpec("pages/home.py", "nav.home", "🏠", default=True),
     PageSpec("pages/explore.py", "nav.explore", "🗺️", "home.explore"),
+    PageSpec("pages/compare.py", "nav.compare", "⚖️", "home.compare"),
+    PageSpec("pages/gaps.py", "nav.gaps", "🕳️", "home.gaps"),
     PageSpec("pages/train.py", "nav.train", "🏋️", "home.train"),
     PageSpec("pages/models.py", "nav.models", "🗄️", "home.models"),
     PageSpec("pages/data.py", "nav.data", "📁", "home.data"),

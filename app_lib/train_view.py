@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -96,6 +97,31 @@ def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...])
     return JobSpec(dataset=dataset, variant=variant, model=model, train=train, name=name)
 
 
+# ------------------------------------------------------------------ outcome
+
+_DIVERGED_AT = re.compile(r"loss became (\S+) at epoch (\d+)")
+
+
+def kept_text(epoch: int, lang: str | None = None) -> str:
+    """Which weights a stopped or diverged model keeps, in the UI language."""
+    return t("train.kept", lang, epoch=epoch) if epoch else t("train.kept_nothing", lang)
+
+
+def outcome_text(status: str, message: str, epoch: int, lang: str | None = None) -> str:
+    """The job's ending in the UI language, without repeating what the status already says.
+
+    ``message`` is ae_core's English sentence; only its facts (the loss value and the
+    epoch it appeared in) are taken from it, so the advice is said once, translated.
+    """
+    if status == "stopped":
+        return t("train.stopped", lang, kept=kept_text(epoch, lang))
+    if status == "diverged":
+        m = _DIVERGED_AT.search(message or "")
+        detail = t("train.diverged_at", lang, loss=m.group(1), at=m.group(2)) if m else ""
+        return t("train.diverged", lang, detail=detail, kept=kept_text(epoch, lang))
+    return t("train.failed", lang, message=message)
+
+
 # ------------------------------------------------------------------ charts
 
 
@@ -128,13 +154,33 @@ def projection(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     return mean, vt[:2]
 
 
-def probe_figure(codes: np.ndarray, labels: np.ndarray, names: list[str],
-                 axes: tuple[np.ndarray, np.ndarray | None], title: str) -> go.Figure:
-    """The probe images' codes coloured by class (PCA of >2-D codes)."""
+def project(codes: np.ndarray, axes: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
+    """(N, 2) map positions of ``codes`` under ``axes`` (see :func:`projection`)."""
     mean, components = axes
     xy = codes if components is None else (codes - mean) @ components.T
     if xy.shape[1] == 1:
         xy = np.column_stack([xy[:, 0], np.zeros(len(xy))])
+    return xy[:, :2]
+
+
+def frame_ranges(frames: list[np.ndarray], axes: tuple[np.ndarray, np.ndarray | None],
+                 pad: float = 0.05) -> tuple[list[float], list[float]]:
+    """x and y ranges holding every frame's points, so a replay keeps the same axes."""
+    xy = np.concatenate([project(f, axes) for f in frames])
+    xy = xy[np.isfinite(xy).all(1)]
+    if not len(xy):
+        return [-1.0, 1.0], [-1.0, 1.0]
+    lo, hi = xy.min(0), xy.max(0)
+    margin = np.maximum((hi - lo) * pad, 1e-3)
+    lo, hi = lo - margin, hi + margin
+    return [float(lo[0]), float(hi[0])], [float(lo[1]), float(hi[1])]
+
+
+def probe_figure(codes: np.ndarray, labels: np.ndarray, names: list[str],
+                 axes: tuple[np.ndarray, np.ndarray | None], title: str,
+                 ranges: tuple[list[float], list[float]] | None = None) -> go.Figure:
+    """The probe images' codes coloured by class (PCA of >2-D codes), on fixed ``ranges``."""
+    xy = project(codes, axes)
     fig = go.Figure()
     for k in np.unique(labels):
         sel = labels == k
@@ -143,4 +189,7 @@ def probe_figure(codes: np.ndarray, labels: np.ndarray, names: list[str],
                                    marker={"size": 5, "color": COLORS[int(k) % len(COLORS)]}))
     fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       legend={"title": t("map.legend")})
+    if ranges is not None:
+        fig.update_xaxes(range=ranges[0], autorange=False)
+        fig.update_yaxes(range=ranges[1], autorange=False)
     return fig

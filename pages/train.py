@@ -26,6 +26,7 @@ POLL_S = 0.5
 OWNER_KEY = "_train_owner"
 REFRESHED_KEY = "_train_refreshed"
 ERROR_KEY = "_train_error"
+FORM_KEY = "_train_form"  # a plain copy of the form: widget keys vanish off this page
 JOB_PARAM = "job"
 load_for_training = functools.partial(load_any, download=False)
 
@@ -48,8 +49,7 @@ def _key(name: str) -> str:
 
 
 def _apply_preset(key: str) -> None:
-    for name, value in tv.preset_values(key).items():
-        st.session_state[_key(name)] = value
+    _kept().update(tv.preset_values(key))
 
 
 def _form_values() -> dict:
@@ -66,57 +66,76 @@ def _presets() -> None:
                    help=t("train.preset_help", variant=variant_name(p.variant)))
 
 
+def _kept() -> dict:
+    return st.session_state.setdefault(FORM_KEY, dict(tv.DEFAULTS))
+
+
+def _copy(name: str) -> None:
+    _kept()[name] = st.session_state[_key(name)]
+
+
+def _bind(name: str) -> dict:
+    """A form widget's key and its on_change, which copies the value into FORM_KEY."""
+    return {"key": _key(name), "on_change": _copy, "args": (name,)}
+
+
+def _restore_form() -> None:
+    """Widget keys are dropped while another page shows: refill them from FORM_KEY."""
+    for name, value in _kept().items():
+        st.session_state[_key(name)] = value
+
+
 def _form(sel) -> None:
-    for name, value in tv.DEFAULTS.items():
-        st.session_state.setdefault(_key(name), value)
+    _restore_form()
     names = catalog.dataset_names()
     if st.session_state.get(_key("dataset")) not in names:
-        st.session_state[_key("dataset")] = sel.dataset if sel.dataset in names else names[0]
+        _kept()["dataset"] = sel.dataset if sel.dataset in names else names[0]
+        st.session_state[_key("dataset")] = _kept()["dataset"]
     tr = bound()
     lang = current_language()
     with st.container(border=True):
         st.markdown(f"**{t('train.form')}**")
         c1, c2, c3 = st.columns(3)
-        c1.selectbox(t("train.dataset"), names, key=_key("dataset"),
+        c1.selectbox(t("train.dataset"), names, **_bind("dataset"),
                      format_func=lambda n: sidebar.dataset_label(n, lang))
-        c2.selectbox(t("train.variant"), list(VARIANTS), key=_key("variant"),
+        c2.selectbox(t("train.variant"), list(VARIANTS), **_bind("variant"),
                      format_func=lambda v: variant_name(v, lang), help=t("train.variant_help"))
-        c3.radio(t("train.arch"), ("mlp", "conv"), key=_key("arch"), horizontal=True,
+        c3.radio(t("train.arch"), ("mlp", "conv"), **_bind("arch"), horizontal=True,
                  format_func=lambda a: tr(f"arch.{a}"))
         c1, c2, c3 = st.columns(3)
-        c1.text_input(t("train.hidden"), key=_key("hidden"), help=t("train.hidden_help"))
+        c1.text_input(t("train.hidden"), **_bind("hidden"), help=t("train.hidden_help"))
         if st.session_state[_key("arch")] == "conv":
-            c2.text_input(t("train.channels"), key=_key("channels"),
+            c2.text_input(t("train.channels"), **_bind("channels"),
                           help=t("train.channels_help"))
-        c3.number_input(t("train.latent"), key=_key("latent"), step=1,
+        c3.number_input(t("train.latent"), **_bind("latent"), step=1,
                         help=t("train.latent_help"))
         c1, c2, c3 = st.columns(3)
-        c1.radio(t("train.loss"), ("bce", "mse"), key=_key("loss"), horizontal=True,
+        c1.radio(t("train.loss"), ("bce", "mse"), **_bind("loss"), horizontal=True,
                  format_func=lambda loss: tr(f"loss.{loss}"), help=t("train.loss_help"))
         variant = st.session_state[_key("variant")]
         if variant == "vae":
-            c2.number_input(t("train.beta"), key=_key("beta"), step=0.1, format="%.3g",
+            c2.number_input(t("train.beta"), **_bind("beta"), step=0.1, format="%.3g",
                             help=t("train.beta_help"))
         elif variant == "sparse_kl":
-            c2.number_input(t("train.rho"), key=_key("rho"), step=0.01, format="%.3g",
+            c2.number_input(t("train.rho"), **_bind("rho"), step=0.01, format="%.3g",
                             help=t("train.rho_help"))
-            c3.number_input(t("train.sparsity_weight"), key=_key("sparsity_weight"), step=0.5,
+            c3.number_input(t("train.sparsity_weight"), **_bind("sparsity_weight"), step=0.5,
                             format="%.3g", help=t("train.sparsity_weight_help"))
         elif variant == "sparse_l1":
-            c2.number_input(t("train.l1_weight"), key=_key("l1_weight"), step=0.001,
+            c2.number_input(t("train.l1_weight"), **_bind("l1_weight"), step=0.001,
                             format="%.4g", help=t("train.l1_weight_help"))
         elif variant == "denoising":
-            c2.selectbox(t("train.noise"), NOISE_KINDS, key=_key("noise"),
+            c2.selectbox(t("train.noise"), NOISE_KINDS, **_bind("noise"),
                          format_func=lambda n: tr(f"noise.{n}"), help=t("train.noise_help"))
-            c3.number_input(t("train.noise_level"), key=_key("noise_level"), step=0.05,
+            c3.number_input(t("train.noise_level"), **_bind("noise_level"), step=0.05,
                             format="%.3g", help=t("train.noise_level_help"))
         c1, c2, c3, c4 = st.columns(4)
-        c1.number_input(t("train.epochs"), key=_key("epochs"), step=1, help=t("train.epochs_help"))
-        c2.number_input(t("train.batch"), key=_key("batch"), step=32, help=t("train.batch_help"))
-        c3.number_input(t("train.lr"), key=_key("lr"), step=0.0005, format="%.4g",
+        c1.number_input(t("train.epochs"), **_bind("epochs"), step=1, help=t("train.epochs_help"))
+        c2.number_input(t("train.batch"), **_bind("batch"), step=32, help=t("train.batch_help"))
+        c3.number_input(t("train.lr"), **_bind("lr"), step=0.0005, format="%.4g",
                         help=t("train.lr_help"))
-        c4.number_input(t("train.seed"), key=_key("seed"), step=1, help=t("train.seed_help"))
-        st.text_input(t("train.name"), key=_key("name"), help=t("train.name_help"))
+        c4.number_input(t("train.seed"), **_bind("seed"), step=1, help=t("train.seed_help"))
+        st.text_input(t("train.name"), **_bind("name"), help=t("train.name_help"))
         if message := st.session_state.pop(ERROR_KEY, None):
             st.error(message, icon="⚠️")
         st.button(t("train.start"), key="train_start", type="primary", on_click=_start)
@@ -160,16 +179,14 @@ def _status(snap) -> None:
         st.info(t(f"status.{snap.status}"), icon="⏳")
     elif snap.status == "finished":
         st.success(t("train.finished", name=snap.model_name), icon="✅")
-    elif snap.status == "stopped":
-        st.warning(t("train.stopped", message=snap.message), icon="⏹️")
-        if snap.model_name:
-            st.success(t("train.saved", name=snap.model_name), icon="💾")
-    elif snap.status == "diverged":
-        st.error(t("train.diverged", message=snap.message), icon="💥")
-        if snap.model_name:
-            st.success(t("train.saved", name=snap.model_name), icon="💾")
     else:
-        st.error(t("train.failed", message=snap.message), icon="⚠️")
+        text = tv.outcome_text(snap.status, snap.message, snap.epoch)
+        if snap.status == "stopped":
+            st.warning(text, icon="⏹️")
+        else:
+            st.error(text, icon="💥" if snap.status == "diverged" else "⚠️")
+        if snap.model_name:
+            st.success(t("train.saved", name=snap.model_name), icon="💾")
     shown = {k: v for k, v in snap.metrics.items()
              if k in ("mse", "psnr", "knn5", "trustworthiness", "trust", "silhouette")}
     if shown:
@@ -190,14 +207,15 @@ def _charts(snap, replay: int | None) -> None:
         if not snap.probe_codes or snap.probe_labels is None:
             return
         frame = len(snap.probe_codes) - 1 if replay is None else replay
-        last = snap.probe_codes[-1].detach().cpu().numpy()
-        codes = snap.probe_codes[frame].detach().cpu().numpy()
+        frames = [c.detach().cpu().numpy() for c in snap.probe_codes]
+        last, codes = frames[-1], frames[frame]
+        axes = tv.projection(last)
         labels = snap.probe_labels.cpu().numpy()
         title = t("train.latent_map", n=len(labels))
         if codes.shape[1] > 2:
             title += " — " + t("train.latent_pca", d=codes.shape[1])
-        fig = tv.probe_figure(codes, labels, _class_names(snap.spec.dataset),
-                              tv.projection(last), title)
+        fig = tv.probe_figure(codes, labels, _class_names(snap.spec.dataset), axes, title,
+                              ranges=tv.frame_ranges(frames, axes))
         st.plotly_chart(fig, width="stretch", key=f"probe_{snap.id}")
 
 

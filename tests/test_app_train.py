@@ -108,3 +108,102 @@ def test_a_garbage_model_file_is_refused_and_nothing_is_written(tmp_path):
             store.import_bytes(data, "evil")
         assert str(info.value)
     assert store.list() == []
+
+
+def test_the_form_keeps_its_values_after_visiting_another_page():
+    at = open_page(TRAIN)
+    at.selectbox(key="tr_variant").set_value("vae").run()
+    at.number_input(key="tr_beta").set_value(2.5)
+    at.text_input(key="tr_hidden").set_value("64, 32")
+    at.number_input(key="tr_epochs").set_value(7)
+    at.text_input(key="tr_name").set_value("kept")
+    at.run()
+    at.switch_page(MODELS).run()
+    assert not at.exception and "tr_hidden" not in [w.key for w in at.text_input]
+    at.switch_page(TRAIN).run()
+    assert not at.exception
+    assert at.selectbox(key="tr_variant").value == "vae"
+    assert at.number_input(key="tr_beta").value == 2.5
+    assert at.text_input(key="tr_hidden").value == "64, 32"
+    assert at.number_input(key="tr_epochs").value == 7
+    assert at.text_input(key="tr_name").value == "kept"
+
+
+def test_a_second_job_in_the_same_session_is_refused_with_a_message():
+    from ae_core.jobs import REGISTRY
+
+    before = set(REGISTRY.jobs())
+    at = open_page(TRAIN)
+    at.text_input(key="tr_hidden").set_value("32")
+    at.number_input(key="tr_epochs").set_value(10_000)
+    at.button(key="train_start").click().run()
+    started = [j for j in REGISTRY.jobs() if j not in before]
+    try:
+        assert not at.exception and not errors(at) and len(started) == 1
+        at.button(key="train_start").click().run()
+        assert not at.exception
+        assert len(errors(at)) == 1, errors(at)
+        assert "could not start" in errors(at)[0] and "already running in this session" in \
+            errors(at)[0]
+        assert [j for j in REGISTRY.jobs() if j not in before] == started  # still one job
+    finally:
+        for job in started:
+            job.stop()
+            assert job.wait(60)  # saved while this test's store folder is still set
+
+
+def test_a_diverged_job_is_explained_once_in_each_language(tmp_path):
+    import torch
+
+    from ae_core.jobs import JobRegistry, JobSpec
+    from app_lib.train_view import outcome_text
+
+    def poison(trainer):
+        if trainer.epoch == 1 and trainer.batch == 2:
+            with torch.no_grad():
+                next(trainer.model.parameters()).fill_(float("nan"))
+
+    spec = JobSpec("digits", "vanilla", {"hidden": [16], "latent_dim": 2},
+                   {"epochs": 4, "batch_size": 64}, probe_size=50, eval_points=0)
+    job = JobRegistry(threads=None).start(spec, owner="s", store=ModelStore(tmp_path),
+                                          callbacks={"on_batch_end": [poison]})
+    assert job.wait(60)
+    snap = job.snapshot()
+    assert snap.status == "diverged" and snap.epoch == 1
+    en = outcome_text(snap.status, snap.message, snap.epoch, "en")
+    ko = outcome_text(snap.status, snap.message, snap.epoch, "ko")
+    assert en.startswith("Training diverged") and "epoch 2" in en and "epoch 1." in en
+    assert en.count("learning rate") == 1
+    assert ko.count("학습률을 낮춰") == 1 and "learning rate" not in ko.lower()
+    assert "2번째 에포크" in ko and "1번째 에포크의 가중치" in ko
+
+
+def test_the_stopped_message_says_stopped_once():
+    from app_lib.train_view import outcome_text
+
+    message = "Stopped by the user. The model keeps the weights of epoch 3."
+    en = outcome_text("stopped", message, 3, "en")
+    assert en.lower().count("stopped") == 1 and "epoch 3" in en
+    assert "멈췄습니다" in outcome_text("stopped", message, 3, "ko")
+    assert "nothing was saved" in outcome_text("stopped", "", 0, "en")
+
+
+def test_the_replay_map_keeps_the_same_axes_on_every_frame():
+    import numpy as np
+
+    from app_lib import train_view as tv
+
+    rng = np.random.default_rng(0)
+    frames = [rng.normal(scale=s, size=(50, 3)) for s in (0.1, 1.0, 5.0)]  # codes spread out
+    axes = tv.projection(frames[-1])
+    ranges = tv.frame_ranges(frames, axes)
+    every = np.concatenate([tv.project(f, axes) for f in frames])
+    assert ranges[0][0] < every[:, 0].min() and ranges[0][1] > every[:, 0].max()
+    assert ranges[1][0] < every[:, 1].min() and ranges[1][1] > every[:, 1].max()
+    labels = np.arange(50) % 3
+    seen = set()
+    for f in frames:
+        fig = tv.probe_figure(f, labels, ["a", "b", "c"], axes, "map", ranges=ranges)
+        assert fig.layout.xaxis.autorange is False
+        seen.add((tuple(fig.layout.xaxis.range), tuple(fig.layout.yaxis.range)))
+    assert len(seen) == 1

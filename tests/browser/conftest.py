@@ -35,7 +35,8 @@ def app_server(tmp_path_factory):
         pytest.skip("Debian Chromium is not installed at /usr/bin/chromium "
                     "(apt-get install -y chromium)")
     env = {"AE_MODEL_DIR": str(tmp_path_factory.mktemp("store")),
-           "AE_DATA_DIR": str(tmp_path_factory.mktemp("no-datasets"))}  # digits only: offline
+           "AE_DATA_DIR": str(tmp_path_factory.mktemp("no-datasets")),  # digits only: offline
+           "AE_USER_DATA_DIR": str(tmp_path_factory.mktemp("user-data"))}
     server = AppServer(env, log_path=tmp_path_factory.mktemp("log") / "streamlit.log")
     with server:
         yield server

@@ -1,0 +1,219 @@
+"""Compare: PCA and autoencoders side by side on the same test points, with linked selection.
+
+Everything computed here comes from ``ae_core.compare`` (metrics, rate–distortion)
+through ``st.cache_data``, once per (dataset, model); the page only draws.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import partial
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+import torch
+
+from ae_core.compare import METRIC_KEYS, compare_metrics, pca_rate_distortion
+from ae_core.errors import AECoreError
+from ae_core.imaging import png_bytes
+from ae_core.latent import selected_rows
+from ae_core.pretrained import list_pretrained
+from app_lib import cache, catalog, nav, state, widgets
+from app_lib.catalog import ModelChoice
+from app_lib.figures import PALETTE, point_size
+from app_lib.i18n import bound, class_names, t
+
+ROWS_KEY = "compare_rows"
+MAX_MODELS = 2
+MAX_SHOWN_ROWS = 6
+TRUST_POINTS = 2000
+RD_FIT_MAX = 10_000
+BAR_KEYS = ("knn1", "knn5", "trustworthiness", "silhouette")
+
+
+# ------------------------------------------------------------------ cached computation
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def model_metrics(dataset: str, choice: ModelChoice, stamp: float,
+                  trust_points: int = TRUST_POINTS) -> dict:
+    """One row of the comparison table, computed once per (dataset, model)."""
+    data = cache.get_dataset(dataset)
+    model = cache.get_model(dataset, choice)
+    with model._lock, torch.inference_mode():  # shared with other sessions: one caller at a time
+        return compare_metrics({choice.name: model.embedder}, data, trust_points)[choice.name]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def rate_distortion(dataset: str) -> dict[int, float]:
+    data = cache.get_dataset(dataset)
+    x = data.x_train
+    if len(x) > RD_FIT_MAX:
+        x = x[np.sort(np.random.default_rng(0).choice(len(x), RD_FIT_MAX, replace=False))]
+    return pca_rate_distortion(x, data.x_test)
+
+
+# ------------------------------------------------------------------ linked selection
+
+
+def _map_key(i: int) -> str:
+    return f"compare_map_{i}"
+
+
+def _remember_selection(key: str) -> None:
+    """Selection callback: the rows picked in one map become the rows every map highlights."""
+    st.session_state[ROWS_KEY] = selected_rows(st.session_state.get(key))
+
+
+def _map_figure(codes: np.ndarray, labels: np.ndarray, names: list[str], rows: list[int],
+                title: str) -> go.Figure:
+    xy = codes[:, :2] if codes.shape[1] >= 2 else np.column_stack([codes[:, 0], 0 * codes[:, 0]])
+    ids = np.arange(len(xy))
+    size = point_size(len(xy))
+    traces = []
+    for label, name in enumerate(names):
+        mask = labels == label
+        if mask.any():
+            traces.append(go.Scattergl(
+                x=xy[mask, 0], y=xy[mask, 1], customdata=ids[mask], mode="markers", name=name,
+                marker={"size": size, "color": PALETTE[label % len(PALETTE)], "opacity": 0.85},
+                hovertemplate=f"{name} · #%{{customdata}}<extra></extra>",
+                legendgroup=name))
+    if rows:
+        picked = np.asarray(rows, dtype=int)
+        traces.append(go.Scatter(
+            x=xy[picked, 0], y=xy[picked, 1], mode="markers", hoverinfo="skip",
+            name=t("compare.selected"), showlegend=False,
+            marker={"symbol": "circle-open", "size": size + 10, "color": "#111",
+                    "line": {"width": 2}}))
+    fig = go.Figure(traces)
+    fig.update_layout(height=430, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      title={"text": title}, dragmode="select", clickmode="event+select",
+                      showlegend=False, plot_bgcolor="#fafafa")
+    fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    return fig
+
+
+# ------------------------------------------------------------------ views
+
+
+def _pick_models(dataset: str) -> list[ModelChoice]:
+    options = [c for c in catalog.model_choices(dataset) if c.kind != "pca"]
+    if not options:
+        return []
+    by_key = {c.key: c for c in options}
+    two_d = [c.key for c in options if c.latent_dim == 2 and c.kind == "pretrained"]
+    default = sorted(two_d, key=lambda k: not by_key[k].is_vae)[:MAX_MODELS] or [options[0].key]
+    tr = bound()
+    keys = st.multiselect(t("compare.models"), list(by_key), default=default,
+                          max_selections=MAX_MODELS, key=f"compare_models_{dataset}",
+                          format_func=lambda k: tr(f"model.{by_key[k].kind}", name=by_key[k].name),
+                          help=t("compare.models_help"))
+    return [by_key[k] for k in keys]
+
+
+def _maps(sel, choices, data, names) -> None:
+    rows = [r for r in st.session_state.get(ROWS_KEY, []) if r < len(data.x_test)]
+    cols = st.columns(len(choices))
+    for i, (col, choice) in enumerate(zip(cols, choices, strict=True)):
+        codes, labels = cache.latent_codes(sel.dataset, choice, "test", catalog.model_stamp(choice))
+        title = f"{choice.name} ({choice.latent_dim}-D)"
+        if choice.latent_dim > 2:
+            title += " · z1, z2"
+        key = _map_key(i)
+        col.plotly_chart(_map_figure(codes, labels, names, rows, title),
+                         key=key, on_select=partial(_remember_selection, key),
+                         selection_mode=("points", "box", "lasso"), width="stretch")
+    st.caption(t("compare.legend", classes=", ".join(
+        f"{n}" for n in names)) + " " + t("compare.select_hint"))
+    if rows:
+        _reconstructions(sel, choices, data, rows[:MAX_SHOWN_ROWS], len(rows))
+
+
+def _reconstructions(sel, choices, data, rows: list[int], total: int) -> None:
+    st.markdown(f"#### {t('compare.recon_title', n=total)}")
+    x = data.x_test[rows]
+    grid = st.columns(len(rows))
+    for col, row, image in zip(grid, rows, x.numpy(), strict=True):
+        col.image(png_bytes(image, target=96), caption=t("compare.original", row=row))
+    for choice in choices:
+        recon = cache.get_model(sel.dataset, choice).reconstruct(x)
+        grid = st.columns(len(rows))
+        for col, image in zip(grid, recon, strict=True):
+            col.image(png_bytes(image, target=96), caption=choice.name)
+
+
+def _metrics_view(sel, choices) -> dict[str, dict]:
+    st.subheader(t("compare.metrics_title"))
+    bar = st.progress(0.0, text=t("compare.computing"))
+    table: dict[str, dict] = {}
+    for i, choice in enumerate(choices):
+        bar.progress(i / len(choices), text=t("compare.computing_model", name=choice.name))
+        table[choice.name] = model_metrics(sel.dataset, choice, catalog.model_stamp(choice))
+    bar.empty()
+    shown = {name: {"latent_dim": row["latent_dim"], **{k: row.get(k, math.nan)
+                                                         for k in METRIC_KEYS}}
+             for name, row in table.items()}
+    st.dataframe(
+        [{t("compare.method"): name, **{t(f"metric.{k}"): v for k, v in row.items()}}
+         for name, row in shown.items()],
+        hide_index=True, width="stretch",
+        column_config={t(f"metric.{k}"): st.column_config.NumberColumn(format="%.4f")
+                       for k in METRIC_KEYS})
+    fig = go.Figure([go.Bar(name=name, x=[t(f"metric.{k}") for k in BAR_KEYS],
+                            y=[row[k] for k in BAR_KEYS],
+                            marker_color=PALETTE[i % len(PALETTE)])
+                     for i, (name, row) in enumerate(shown.items())])
+    fig.update_layout(barmode="group", height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      yaxis={"range": [min(0.0, *(r["silhouette"] for r in shown.values())), 1]})
+    st.plotly_chart(fig, width="stretch", key="compare_bars")
+    for name, row in table.items():
+        if "active_units" in row:
+            st.caption(t("compare.vae_stats", name=name, active=row["active_units"],
+                         d=row["latent_dim"],
+                         kl=", ".join(f"{v:.2f}" for v in row["kl_per_dim"])))
+    return table
+
+
+def _rate_distortion_view(sel, table) -> None:
+    st.subheader(t("compare.rd_title"))
+    curve = rate_distortion(sel.dataset)
+    fig = go.Figure(go.Scatter(x=list(curve), y=list(curve.values()), mode="lines+markers",
+                               name="PCA", line={"color": "#555"}))
+    points = {m.name: (m.latent_dim, m.metrics["mse"])
+              for m in list_pretrained(sel.dataset) if "mse" in m.metrics}
+    points.update({name: (row["latent_dim"], row["mse"]) for name, row in table.items()
+                   if not name.startswith("PCA") and math.isfinite(row.get("mse", math.nan))})
+    for i, (name, (dim, mse)) in enumerate(points.items()):
+        fig.add_trace(go.Scatter(x=[dim], y=[mse], mode="markers", name=name,
+                                 marker={"size": 12, "color": PALETTE[(i + 1) % len(PALETTE)]}))
+    fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      xaxis={"type": "log", "title": {"text": t("compare.rd_x")}},
+                      yaxis={"title": {"text": t("compare.rd_y")}})
+    st.plotly_chart(fig, width="stretch", key="compare_rd")
+    st.caption(t("compare.rd_caption"))
+
+
+def main() -> None:
+    sel = state.current()
+    st.title(t("compare.title"))
+    st.markdown(t("compare.intro"))
+    data = widgets.dataset_or_download(sel.dataset)
+    if data is None:
+        return
+    models = _pick_models(sel.dataset)
+    dim = models[0].latent_dim if models else 2
+    choices = [catalog.pca_choice(dim), *models]
+    names = class_names(data.meta, data.class_names)
+    try:
+        with st.spinner(t("common.computing")):
+            _maps(sel, choices, data, names)
+        table = _metrics_view(sel, choices)
+        _rate_distortion_view(sel, table)
+    except AECoreError as error:
+        st.error(t("error.model", error=error))
+
+
+nav.require_shell()
+main()
