@@ -22,6 +22,7 @@ the window. Both sets of codes should be the same images (the test split).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,3 +102,106 @@ def gap_analysis(codes: Any, n: int = GRID_N) -> GapReport:
     radius = gap_radius(norm)
     field = distance_field(norm, window, n)
     return GapReport(norm, window, radius, float(np.mean(field > radius)), field)
+
+
+# ------------------------------------------------------------------ decoded manifold grid
+
+MANIFOLD_N = 12
+"""Cells per side of the decoded manifold grid of the Gaps page (coarser than ``GRID_N``)."""
+
+
+@dataclass(frozen=True)
+class ManifoldGrid:
+    """An n × n grid over a model's gap window, in the model's own latent coordinates.
+
+    ``latent`` (n·n, 2) are the cell centres row-major, top row first (as
+    ``grid_points`` and ``ae_core.imaging.grid_image``), ready to decode;
+    ``gap`` (n, n) marks the cells whose centre is farther than the gap radius
+    r from every code — the module's definition, on the normalised scale.
+    """
+
+    window: Window          # on the normalised scale (the Gaps map's axes)
+    n: int
+    latent: np.ndarray      # (n * n, 2) raw latent coordinates of the cell centres
+    gap: np.ndarray         # (n, n) bool
+
+    @property
+    def fraction(self) -> float:
+        return float(np.mean(self.gap))
+
+
+def manifold_grid(codes: Any, n: int = MANIFOLD_N) -> ManifoldGrid:
+    """The decoded-manifold grid of a 2-D model, gap cells marked by the module's convention."""
+    raw = _codes_2d(codes)
+    centre = raw.mean(0)
+    rms = float(np.sqrt(np.mean(np.sum((raw - centre) ** 2, axis=1))))
+    report = gap_analysis(raw, n)
+    scale = rms if rms > 0 else 1.0
+    latent = grid_points(report.window, n) * scale + centre
+    return ManifoldGrid(report.window, n, latent, report.field > report.radius)
+
+
+def cell_at(x: float, y: float, window: Window, n: int) -> int | None:
+    """Row-major index (top row first) of the grid cell holding map position (x, y), or None."""
+    if not (window.x0 <= x <= window.x1 and window.y0 <= y <= window.y1):
+        return None
+    col = min(int((x - window.x0) / window.width * n), n - 1)
+    row = min(int((window.y1 - y) / window.height * n), n - 1)
+    return row * n + col
+
+
+def clicked_cell(event: Any, window: Window, n: int) -> int | None:
+    """The grid index a click on the manifold grid hit: the point's ``customdata`` if it
+    carries a valid index, else the cell under its (x, y); None for no usable point."""
+    from ae_core.latent import _points
+
+    for point in _points(event):
+        data = point.get("customdata")
+        if isinstance(data, (list, tuple)):
+            data = data[0] if data else None
+        try:
+            index = int(data) if data is not None else -1
+        except (TypeError, ValueError):
+            index = -1
+        if 0 <= index < n * n:
+            return index
+        if point.get("x") is not None and point.get("y") is not None:
+            cell = cell_at(float(point["x"]), float(point["y"]), window, n)
+            if cell is not None:
+                return cell
+    return None
+
+
+# ------------------------------------------------------------------ β sweep
+
+
+def beta_sweep_summary(models: Mapping[float, Any], dataset: Any, n: int = GRID_N
+                       ) -> dict[float, dict[str, Any]]:
+    """Per β (ascending): ``gap_fraction``, ``kl_per_dim`` (list, nats), ``active_units``,
+    ``latent_dim`` and ``mse`` (per pixel) of each 2-D VAE on the dataset's test split.
+
+    The gap fraction follows this module's convention, so the βs are comparable.
+    """
+    import torch
+
+    from ae_core import metrics
+
+    x = dataset.x_test
+    out: dict[float, dict[str, Any]] = {}
+    for beta in sorted(models):
+        model = models[beta]
+        with torch.inference_mode():
+            mu, logvar = model.encode_distribution(x)
+            recon = model.reconstruct(x)
+        mu_np = mu.detach().cpu().numpy() if hasattr(mu, "detach") else np.asarray(mu)
+        recon_np = recon.detach().cpu().numpy() if hasattr(recon, "detach") else np.asarray(recon)
+        x_np = x.detach().cpu().numpy() if hasattr(x, "detach") else np.asarray(x)
+        out[float(beta)] = {
+            "gap_fraction": gap_analysis(mu_np, n).fraction,
+            "kl_per_dim": [float(v) for v in metrics.kl_per_dimension(mu, logvar)],
+            "active_units": metrics.active_units(mu),
+            "latent_dim": int(mu_np.shape[1]),
+            "mse": float(np.mean((recon_np.reshape(len(x_np), -1)
+                                  - x_np.reshape(len(x_np), -1)) ** 2)),
+        }
+    return out

@@ -554,6 +554,246 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "두 숫자 모두 높을수록 좋습니다. 막대그래프는 샘플이 모든 클래스를 고루 덮는지, "
               "몇 개 클래스에 몰리는지 보여 줍니다.",
     },
+    # --- Gaps: decoded manifold grid and β explorer; Compare: t-SNE and projected maps
+    "gaps.grid_title": {"en": "Decoded manifold with the gap cells marked",
+                        "ko": "빈틈 칸을 표시한 디코딩 매니폴드"},
+    "gaps.grid_intro": {
+        "en": "Each cell shows what the decoder makes of the centre of that cell. Red cells are "
+              "gaps: their centre is farther than r from every code. Click a cell to see it large.",
+        "ko": "각 칸은 그 칸 중심을 디코더가 디코딩한 그림입니다. 빨간 칸은 빈틈으로, 중심이 어떤 "
+              "코드에서도 r보다 멉니다. 칸을 클릭하면 크게 볼 수 있습니다.",
+    },
+    "gaps.grid_gap_cells": {"en": "{name}: {gaps} of {cells} cells are gaps",
+                            "ko": "{name}: {cells}칸 중 {gaps}칸이 빈틈"},
+    "gaps.cell_caption": {"en": "{name} · cell {index} ({kind})",
+                          "ko": "{name} · {index}번 칸 ({kind})"},
+    "gaps.cell_gap": {"en": "gap", "ko": "빈틈"},
+    "gaps.cell_filled": {"en": "near codes", "ko": "코드 근처"},
+    "gaps.cell_hint": {"en": "Click a cell of a grid to see its decoded image large.",
+                       "ko": "격자의 칸을 클릭하면 디코딩한 그림을 크게 볼 수 있습니다."},
+    "gaps.beta_title": {"en": "β explorer: how the KL weight shapes the map",
+                        "ko": "β 탐색기: KL 가중치가 지도를 어떻게 바꾸는가"},
+    "gaps.beta_intro": {
+        "en": "The same 2-D VAE trained with KL weights β = 0 (a plain autoencoder with noise), "
+              "0.5, 1 (the ELBO), 2 and 4. Larger β pulls the codes towards N(0, I): fewer gaps, "
+              "blurrier reconstructions, and eventually unused latent dimensions.",
+        "ko": "같은 2차원 VAE를 KL 가중치 β = 0(잡음을 더한 일반 오토인코더), 0.5, 1(ELBO), 2, 4로 "
+              "학습했습니다. β가 클수록 코드가 N(0, I)로 끌려가 빈틈은 줄고, 복원은 흐려지며, "
+              "결국 쓰이지 않는 잠재 차원이 생깁니다.",
+    },
+    "gaps.beta_missing": {"en": "Not shipped for this dataset: β = {betas}.",
+                          "ko": "이 데이터셋에는 제공되지 않음: β = {betas}."},
+    "gaps.beta_none": {"en": "No β-sweep models are shipped for this dataset (they exist for "
+                             "digits).",
+                       "ko": "이 데이터셋에는 β 비교 모델이 없습니다 (digits에는 있습니다)."},
+    "gaps.beta_gap": {"en": "gap fraction", "ko": "빈틈 비율"},
+    "gaps.beta_kl": {"en": "KL per dimension (nats)", "ko": "차원별 KL (nats)"},
+    "gaps.beta_active": {"en": "active units", "ko": "활성 유닛 수"},
+    "gaps.beta_mse": {"en": "reconstruction MSE", "ko": "복원 MSE"},
+    "gaps.beta_map": {"en": "β = {beta} · gaps {gap}", "ko": "β = {beta} · 빈틈 {gap}"},
+    "compare.tsne": {"en": "Add a t-SNE reference map (no decoder)",
+                     "ko": "t-SNE 참고 지도 추가 (디코더 없음)"},
+    "compare.tsne_help": {
+        "en": "t-SNE embeds train and test images together and cannot decode: it gets the map "
+              "and the latent metrics only. Takes a while the first time.",
+        "ko": "t-SNE는 학습·테스트 이미지를 함께 임베딩하며 디코딩할 수 없어 지도와 잠재 지표만 "
+              "얻습니다. 처음에는 시간이 걸립니다.",
+    },
+    "compare.tsne_name": {"en": "t-SNE (reference, no decoder)",
+                          "ko": "t-SNE (참고용, 디코더 없음)"},
+    "compare.pc_axis": {"en": "PC{i} of the codes ({share:.0%} of variance)",
+                        "ko": "코드의 주성분 {i} (분산의 {share:.0%})"},
+    "compare.projected": {"en": "{d}-D codes, 2-D PCA projection",
+                          "ko": "{d}차원 코드의 2차원 PCA 투영"},
+    # ----- Applications pages (denoising, anomaly, sparse, compression, features)
+    "nav.denoising": {"en": "Denoising", "ko": "잡음 제거"},
+    "nav.anomaly": {"en": "Anomaly detection", "ko": "이상 탐지"},
+    "nav.sparse": {"en": "Sparse inspector", "ko": "희소 표현 살펴보기"},
+    "nav.compression": {"en": "Compression", "ko": "압축"},
+    "nav.features": {"en": "Feature learning", "ko": "특징 학습"},
+    "home.denoising": {"en": "Add noise and watch a denoising autoencoder clean it up.",
+                       "ko": "잡음을 넣고 잡음 제거 오토인코더가 지우는 모습을 봅니다."},
+    "home.anomaly": {"en": "Train on normal classes; unusual images reconstruct badly.",
+                     "ko": "정상 클래스로 학습하면 낯선 이미지는 잘 복원되지 않습니다."},
+    "home.sparse": {"en": "Which hidden units fire, and what each one draws.",
+                    "ko": "어떤 은닉 유닛이 켜지고 각 유닛이 무엇을 그리는지 봅니다."},
+    "home.compression": {"en": "Bytes per image against quality: PCA, autoencoders and PNG.",
+                         "ko": "이미지당 바이트와 화질: PCA, 오토인코더, PNG."},
+    "home.features": {"en": "How good are codes as features when labels are few?",
+                      "ko": "레이블이 적을 때 코드는 얼마나 좋은 특징일까요?"},
+    "apps.error": {"en": "Could not compute this: {error}", "ko": "계산하지 못했습니다: {error}"},
+    "den.title": {"en": "Denoising", "ko": "잡음 제거"},
+    "den.intro": {
+        "en": "A denoising autoencoder was trained to map corrupted images back to clean ones. "
+              "Pick a noise and a level: each row below shows the clean images, the noisy "
+              "input, and what the denoising AE and a plain AE make of that noisy input.",
+        "ko": "잡음 제거 오토인코더는 손상된 이미지를 깨끗한 이미지로 되돌리도록 학습했습니다. "
+              "잡음 종류와 세기를 고르세요. 아래 줄마다 깨끗한 이미지, 잡음 섞인 입력, 그리고 "
+              "잡음 제거 AE와 일반 AE가 그 입력으로 만든 결과가 나옵니다.",
+    },
+    "den.no_model": {"en": "No denoising autoencoder for this dataset yet: train one on the "
+                           "Train page (variant: denoising).",
+                     "ko": "이 데이터셋의 잡음 제거 오토인코더가 아직 없습니다. 학습 페이지에서 "
+                           "만들어 보세요 (종류: 잡음 제거)."},
+    "den.model": {"en": "Denoising autoencoder", "ko": "잡음 제거 오토인코더"},
+    "den.plain": {"en": "Compared with", "ko": "비교 대상"},
+    "den.plain_help": {"en": "A plain autoencoder (or PCA of the same size) never trained on "
+                             "noisy inputs.",
+                       "ko": "잡음 입력으로 학습한 적 없는 일반 오토인코더(또는 같은 크기의 PCA)."},
+    "den.noise": {"en": "Noise", "ko": "잡음"},
+    "den.noise.gaussian": {"en": "Gaussian", "ko": "가우시안"},
+    "den.noise.salt_pepper": {"en": "Salt and pepper", "ko": "소금과 후추"},
+    "den.noise.masking": {"en": "Masking", "ko": "가리기"},
+    "den.level.gaussian": {"en": "Noise σ", "ko": "잡음 σ"},
+    "den.level.salt_pepper": {"en": "Share of pixels set to 0 or 1",
+                              "ko": "0 또는 1로 바뀐 픽셀 비율"},
+    "den.level.masking": {"en": "Share of pixels set to 0", "ko": "0으로 바뀐 픽셀 비율"},
+    "den.clean": {"en": "clean", "ko": "깨끗한 원본"},
+    "den.noisy": {"en": "noisy", "ko": "잡음 섞임"},
+    "den.noisy_input": {"en": "noisy input (no model)", "ko": "잡음 입력 (모델 없음)"},
+    "den.chart_title": {"en": "PSNR against noise level (higher is better)",
+                        "ko": "잡음 세기에 따른 PSNR (높을수록 좋음)"},
+    "den.chart_caption": {
+        "en": "Mean PSNR against the clean image over {n} test images, same noise for every "
+              "method. The dotted line is the level you chose.",
+        "ko": "테스트 이미지 {n}장에 대한 깨끗한 원본 대비 평균 PSNR이며 모든 방법에 같은 잡음을 "
+              "씁니다. 점선은 고른 세기입니다.",
+    },
+    "den.upload_title": {"en": "Denoise your own image", "ko": "내 이미지 잡음 제거"},
+    "den.upload": {"en": "Upload one image (it is converted to grey and resized)",
+                   "ko": "이미지 한 장 올리기 (회색조로 바꾸고 크기를 맞춥니다)"},
+    "den.upload_caption": {"en": "your image (converted) · with the noise above · denoised",
+                           "ko": "내 이미지 (변환됨) · 위의 잡음 추가 · 잡음 제거 결과"},
+    "anom.title": {"en": "Anomaly detection", "ko": "이상 탐지"},
+    "anom.intro": {
+        "en": "An autoencoder trained only on the *normal* classes reconstructs them well and "
+              "everything else badly, so the reconstruction error is an anomaly score.",
+        "ko": "*정상* 클래스로만 학습한 오토인코더는 그 클래스는 잘, 나머지는 잘 못 복원합니다. "
+              "그래서 복원 오차가 이상 점수가 됩니다.",
+    },
+    "anom.mode": {"en": "Normal data", "ko": "정상 데이터"},
+    "anom.mode.one": {"en": "one class", "ko": "한 클래스"},
+    "anom.mode.all_but_one": {"en": "all but one", "ko": "하나만 빼고 전부"},
+    "anom.mode.custom": {"en": "choose", "ko": "직접 고르기"},
+    "anom.class": {"en": "Class", "ko": "클래스"},
+    "anom.normal": {"en": "Normal classes", "ko": "정상 클래스"},
+    "anom.need_both": {"en": "Choose at least one normal class and leave at least one out.",
+                       "ko": "정상 클래스를 하나 이상 고르고, 하나 이상은 남겨 두세요."},
+    "anom.source": {"en": "Model", "ko": "모델"},
+    "anom.source.train": {"en": "train a small AE on the normal classes now",
+                          "ko": "정상 클래스로 작은 AE를 지금 학습"},
+    "anom.source.shipped": {"en": "{name} (trained on all classes)",
+                            "ko": "{name} (모든 클래스로 학습됨)"},
+    "anom.source_help": {"en": "A shipped model saw every class, so it is a weaker detector.",
+                         "ko": "기본 제공 모델은 모든 클래스를 보았으므로 탐지 성능이 낮습니다."},
+    "anom.shipped_note": {"en": "This model was trained on every class: anomalies are only "
+                                "what it finds hard, not what it never saw.",
+                          "ko": "이 모델은 모든 클래스로 학습했습니다. 이상이란 처음 본 것이 "
+                                "아니라 복원하기 어려운 것일 뿐입니다."},
+    "anom.training": {"en": "Training on {n} normal images…",
+                      "ko": "정상 이미지 {n}장으로 학습하는 중…"},
+    "anom.threshold": {"en": "Threshold", "ko": "임계값"},
+    "anom.hist_title": {"en": "Reconstruction error of test images",
+                        "ko": "테스트 이미지의 복원 오차"},
+    "anom.score": {"en": "squared error per image", "ko": "이미지당 제곱 오차"},
+    "anom.normal_label": {"en": "normal", "ko": "정상"},
+    "anom.anomalous": {"en": "anomalous", "ko": "이상"},
+    "anom.precision": {"en": "Precision", "ko": "정밀도"},
+    "anom.recall": {"en": "Recall", "ko": "재현율"},
+    "anom.truth": {"en": "true class", "ko": "실제"},
+    "anom.pred_anomaly": {"en": "flagged", "ko": "이상으로 판정"},
+    "anom.pred_normal": {"en": "passed", "ko": "정상으로 판정"},
+    "anom.fpr": {"en": "false positive rate", "ko": "거짓 양성 비율"},
+    "anom.tpr": {"en": "true positive rate", "ko": "참 양성 비율"},
+    "anom.worst_title": {"en": "Worst reconstructed test images",
+                         "ko": "가장 잘못 복원된 테스트 이미지"},
+    "anom.flagged": {"en": "flagged", "ko": "이상 판정"},
+    "anom.map_title": {"en": "Latent map (two leading axes), flagged images circled",
+                       "ko": "잠재 지도 (주요 두 축), 이상 판정 이미지는 동그라미"},
+    "sparse.title": {"en": "Sparse inspector", "ko": "희소 표현 살펴보기"},
+    "sparse.intro": {
+        "en": "A sparse autoencoder has many hidden units but lets only a few fire for each "
+              "image. Here: how often each unit fires, which never or always fire, and the "
+              "stroke each one draws.",
+        "ko": "희소 오토인코더는 은닉 유닛이 많지만 이미지마다 몇 개만 켜지게 합니다. 여기서는 "
+              "유닛마다 얼마나 자주 켜지는지, 전혀 안 켜지거나 늘 켜지는 유닛, 그리고 각 유닛이 "
+              "그리는 획을 봅니다.",
+    },
+    "sparse.model": {"en": "Sparse model", "ko": "희소 모델"},
+    "sparse.no_model": {"en": "No sparse model for this dataset; see the comparison below.",
+                        "ko": "이 데이터셋의 희소 모델이 없습니다. 아래 비교를 보세요."},
+    "sparse.which": {"en": "Draw features from", "ko": "특징 그림의 출처"},
+    "sparse.which.decoder": {"en": "decoder columns (what each unit paints)",
+                             "ko": "디코더 열 (유닛이 그리는 것)"},
+    "sparse.which.encoder": {"en": "encoder rows (what each unit looks for)",
+                             "ko": "인코더 행 (유닛이 찾는 것)"},
+    "sparse.mean_act": {"en": "mean activation", "ko": "평균 활성도"},
+    "sparse.dead": {"en": "dead units", "ko": "죽은 유닛"},
+    "sparse.always_on": {"en": "always-on units", "ko": "늘 켜진 유닛"},
+    "sparse.near_zero": {"en": "share of activations < 0.05", "ko": "0.05 미만 활성 비율"},
+    "sparse.unit": {"en": "hidden unit (sorted)", "ko": "은닉 유닛 (정렬)"},
+    "sparse.bars_title": {"en": "Mean activation of each unit (dashed: target ρ)",
+                          "ko": "유닛별 평균 활성도 (점선: 목표 ρ)"},
+    "sparse.hist_title": {"en": "All activations on the test set", "ko": "테스트셋 전체 활성값"},
+    "sparse.compare_title": {"en": "L1 vs KL vs no penalty", "ko": "L1 대 KL 대 벌점 없음"},
+    "sparse.compare_intro": {
+        "en": "Three {n}-unit models trained here on the same data and seed; only the "
+              "sparsity penalty differs.",
+        "ko": "같은 데이터와 시드로 여기서 학습한 {n}유닛 모델 세 개이며, 희소성 벌점만 "
+              "다릅니다.",
+    },
+    "sparse.training": {"en": "Training the three comparison models…",
+                        "ko": "비교용 모델 세 개를 학습하는 중…"},
+    "sparse.objective": {"en": "penalty", "ko": "벌점"},
+    "sparse.obj.sparse_l1": {"en": "L1 on the codes", "ko": "코드에 L1"},
+    "sparse.obj.sparse_kl": {"en": "KL to ρ", "ko": "ρ에 대한 KL"},
+    "sparse.obj.none": {"en": "no penalty", "ko": "벌점 없음"},
+    "comp.title": {"en": "Compression", "ko": "압축"},
+    "comp.intro": {
+        "en": "An encoder is a lossy compressor: store the code, quantised to a few bits per "
+              "value, and let the decoder rebuild the image. Size = latent dimension × bits.",
+        "ko": "인코더는 손실 압축기입니다. 코드를 값마다 몇 비트로 양자화해 저장하고 디코더가 "
+              "이미지를 다시 만듭니다. 크기 = 잠재 차원 × 비트.",
+    },
+    "comp.bits": {"en": "Bits per code value", "ko": "코드 값당 비트"},
+    "comp.chart_title": {"en": "Size against quality", "ko": "크기와 화질"},
+    "comp.x": {"en": "bytes per image", "ko": "이미지당 바이트"},
+    "comp.png": {"en": "PNG ≈ {size} B", "ko": "PNG ≈ {size} B"},
+    "comp.caption": {"en": "Mean PSNR over {n} test images; diamonds mark the chosen bits. "
+                           "The dashed line is the lossless PNG size of the originals.",
+                     "ko": "테스트 이미지 {n}장의 평균 PSNR이며 마름모는 고른 비트입니다. 점선은 "
+                           "원본의 무손실 PNG 크기입니다."},
+    "comp.images_title": {"en": "Reconstructions at {bits} bits per value",
+                          "ko": "값당 {bits}비트로 복원한 이미지"},
+    "comp.original": {"en": "originals (PNG ≈ {size} B each)",
+                      "ko": "원본 (장당 PNG ≈ {size} B)"},
+    "comp.recon": {"en": "{name}: {size} B per image · {psnr} dB",
+                   "ko": "{name}: 이미지당 {size} B · {psnr} dB"},
+    "feat.title": {"en": "Feature learning", "ko": "특징 학습"},
+    "feat.intro": {
+        "en": "Codes learnt without labels can make classification easier when labels are "
+              "scarce. Each line: a classifier trained on 10, 100 or 1000 labelled examples "
+              "per class, tested on the test split.",
+        "ko": "레이블 없이 배운 코드는 레이블이 적을 때 분류를 쉽게 해 줄 수 있습니다. 각 선은 "
+              "클래스당 10, 100, 1000개의 레이블로 학습한 분류기의 테스트 정확도입니다.",
+    },
+    "feat.classifier": {"en": "Classifier", "ko": "분류기"},
+    "feat.clf.logreg": {"en": "logistic regression", "ko": "로지스틱 회귀"},
+    "feat.clf.knn": {"en": "5-NN", "ko": "5-NN"},
+    "feat.pca_k": {"en": "PCA dimensions", "ko": "PCA 차원"},
+    "feat.seed": {"en": "Sampling seed", "ko": "표본 시드"},
+    "feat.computing": {"en": "Encoding and fitting classifiers…",
+                       "ko": "인코딩하고 분류기를 학습하는 중…"},
+    "feat.raw": {"en": "raw pixels", "ko": "원본 픽셀"},
+    "feat.chart_title": {"en": "Label efficiency · {clf}", "ko": "레이블 효율 · {clf}"},
+    "feat.x": {"en": "labelled examples per class", "ko": "클래스당 레이블 개수"},
+    "feat.y": {"en": "test accuracy", "ko": "테스트 정확도"},
+    "feat.caption": {"en": "Same seeded labelled subset for every feature set; a class with "
+                           "fewer examples uses all it has ({n} training images in all).",
+                     "ko": "모든 특징에 같은 시드의 레이블 부분집합을 씁니다. 예시가 부족한 "
+                           "클래스는 가진 것을 모두 씁니다 (학습 이미지 총 {n}장)."},
+    "feat.features": {"en": "features", "ko": "특징"},
+    "feat.class": {"en": "class", "ko": "클래스"},
 }
 
 

@@ -14,10 +14,15 @@ import plotly.graph_objects as go
 import streamlit as st
 import torch
 
-from ae_core.compare import METRIC_KEYS, compare_metrics, pca_rate_distortion
+from ae_core.compare import (
+    METRIC_KEYS,
+    compare_metrics,
+    pca_rate_distortion,
+    tsne_reference,
+)
 from ae_core.errors import AECoreError
 from ae_core.imaging import png_bytes
-from ae_core.latent import selected_rows
+from ae_core.latent import fit_projection, selected_rows
 from ae_core.pretrained import list_pretrained
 from app_lib import cache, catalog, nav, state, widgets
 from app_lib.catalog import ModelChoice
@@ -25,6 +30,7 @@ from app_lib.figures import PALETTE, point_size
 from app_lib.i18n import bound, class_names, t
 
 ROWS_KEY = "compare_rows"
+TSNE_KEY = "compare_tsne"
 MAX_MODELS = 2
 MAX_SHOWN_ROWS = 6
 TRUST_POINTS = 2000
@@ -43,6 +49,14 @@ def model_metrics(dataset: str, choice: ModelChoice, stamp: float,
     model = cache.get_model(dataset, choice)
     with model._lock, torch.inference_mode():  # shared with other sessions: one caller at a time
         return compare_metrics({choice.name: model.embedder}, data, trust_points)[choice.name]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def tsne_of(dataset: str, trust_points: int = TRUST_POINTS) -> tuple[np.ndarray, dict]:
+    """The t-SNE reference: its test codes (aligned with the test rows) and its metrics row."""
+    reference, subset = tsne_reference(cache.get_dataset(dataset), seed=0)
+    row = compare_metrics({"t-SNE": reference}, subset, trust_points)["t-SNE"]
+    return np.asarray(reference.test_codes, dtype=np.float32), row
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -66,9 +80,22 @@ def _remember_selection(key: str) -> None:
     st.session_state[ROWS_KEY] = selected_rows(st.session_state.get(key))
 
 
+def map_xy(codes: np.ndarray) -> tuple[np.ndarray, tuple[str, str] | None]:
+    """Map positions of the codes and, for latent dims > 2, the axis titles of the 2-D PCA
+    projection of the codes (``ae_core.latent.fit_projection``) they are drawn through."""
+    if codes.shape[1] == 1:
+        return np.column_stack([codes[:, 0], 0 * codes[:, 0]]), None
+    if codes.shape[1] == 2:
+        return codes, None
+    projection = fit_projection(codes)
+    share = projection.explained
+    return (projection.project(codes),
+            (t("compare.pc_axis", i=1, share=share[0]), t("compare.pc_axis", i=2, share=share[1])))
+
+
 def _map_figure(codes: np.ndarray, labels: np.ndarray, names: list[str], rows: list[int],
                 title: str) -> go.Figure:
-    xy = codes[:, :2] if codes.shape[1] >= 2 else np.column_stack([codes[:, 0], 0 * codes[:, 0]])
+    xy, axes = map_xy(codes)
     ids = np.arange(len(xy))
     size = point_size(len(xy))
     traces = []
@@ -92,6 +119,9 @@ def _map_figure(codes: np.ndarray, labels: np.ndarray, names: list[str], rows: l
                       title={"text": title}, dragmode="select", clickmode="event+select",
                       showlegend=False, plot_bgcolor="#fafafa")
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    if axes:
+        fig.update_xaxes(title_text=axes[0])
+        fig.update_yaxes(title_text=axes[1])
     return fig
 
 
@@ -104,7 +134,9 @@ def _pick_models(dataset: str) -> list[ModelChoice]:
         return []
     by_key = {c.key: c for c in options}
     two_d = [c.key for c in options if c.latent_dim == 2 and c.kind == "pretrained"]
-    default = sorted(two_d, key=lambda k: not by_key[k].is_vae)[:MAX_MODELS] or [options[0].key]
+    vaes = [k for k in two_d if by_key[k].is_vae][:1]   # one VAE and one AE, not two VAEs
+    default = (vaes + [k for k in two_d if not by_key[k].is_vae][:1]
+               or two_d[:MAX_MODELS] or [options[0].key])
     tr = bound()
     keys = st.multiselect(t("compare.models"), list(by_key), default=default,
                           max_selections=MAX_MODELS, key=f"compare_models_{dataset}",
@@ -113,18 +145,24 @@ def _pick_models(dataset: str) -> list[ModelChoice]:
     return [by_key[k] for k in keys]
 
 
-def _maps(sel, choices, data, names) -> None:
+def _maps(sel, choices, data, names, tsne: np.ndarray | None = None) -> None:
     rows = [r for r in st.session_state.get(ROWS_KEY, []) if r < len(data.x_test)]
-    cols = st.columns(len(choices))
-    for i, (col, choice) in enumerate(zip(cols, choices, strict=True)):
+    cols = st.columns(len(choices) + (tsne is not None))
+    for i, (col, choice) in enumerate(zip(cols, choices, strict=False)):
         codes, labels = cache.latent_codes(sel.dataset, choice, "test", catalog.model_stamp(choice))
         title = f"{choice.name} ({choice.latent_dim}-D)"
         if choice.latent_dim > 2:
-            title += " · z1, z2"
+            title = f"{choice.name} · {t('compare.projected', d=choice.latent_dim)}"
         key = _map_key(i)
         col.plotly_chart(_map_figure(codes, labels, names, rows, title),
                          key=key, on_select=partial(_remember_selection, key),
                          selection_mode=("points", "box", "lasso"), width="stretch")
+    if tsne is not None:
+        key = _map_key(len(choices))
+        cols[-1].plotly_chart(_map_figure(tsne, data.y_test.numpy(), names, rows,
+                                          t("compare.tsne_name")),
+                              key=key, on_select=partial(_remember_selection, key),
+                              selection_mode=("points", "box", "lasso"), width="stretch")
     st.caption(t("compare.legend", classes=", ".join(
         f"{n}" for n in names)) + " " + t("compare.select_hint"))
     if rows:
@@ -144,13 +182,15 @@ def _reconstructions(sel, choices, data, rows: list[int], total: int) -> None:
             col.image(png_bytes(image, target=96), caption=choice.name)
 
 
-def _metrics_view(sel, choices) -> dict[str, dict]:
+def _metrics_view(sel, choices, tsne_row: dict | None = None) -> dict[str, dict]:
     st.subheader(t("compare.metrics_title"))
     bar = st.progress(0.0, text=t("compare.computing"))
     table: dict[str, dict] = {}
     for i, choice in enumerate(choices):
         bar.progress(i / len(choices), text=t("compare.computing_model", name=choice.name))
         table[choice.name] = model_metrics(sel.dataset, choice, catalog.model_stamp(choice))
+    if tsne_row is not None:
+        table[t("compare.tsne_name")] = tsne_row
     bar.empty()
     shown = {name: {"latent_dim": row["latent_dim"], **{k: row.get(k, math.nan)
                                                          for k in METRIC_KEYS}}
@@ -206,10 +246,12 @@ def main() -> None:
     dim = models[0].latent_dim if models else 2
     choices = [catalog.pca_choice(dim), *models]
     names = class_names(data.meta, data.class_names)
+    use_tsne = st.toggle(t("compare.tsne"), key=TSNE_KEY, help=t("compare.tsne_help"))
     try:
         with st.spinner(t("common.computing")):
-            _maps(sel, choices, data, names)
-        table = _metrics_view(sel, choices)
+            tsne_codes, tsne_row = tsne_of(sel.dataset) if use_tsne else (None, None)
+            _maps(sel, choices, data, names, tsne_codes)
+        table = _metrics_view(sel, choices, tsne_row)
         _rate_distortion_view(sel, table)
     except AECoreError as error:
         st.error(t("error.model", error=error))

@@ -11,6 +11,11 @@ P=pretrained
 if [[ $which == digits || $which == all ]]; then
   $T --dataset digits --variant vanilla --hidden 256,128 --latent-dim 2 $PROBE --epochs 300 --batch-size 64 --out $P/digits-ae-2d.safetensors
   $T --dataset digits --variant vae --hidden 256,128 --latent-dim 2 $PROBE --epochs 300 --batch-size 64 --out $P/digits-vae-2d.safetensors
+  # β explorer (Gaps page): the same 2-D VAE at other KL weights (β = 1 is digits-vae-2d)
+  $T --dataset digits --variant vae --hidden 256,128 --latent-dim 2 --beta 0 --epochs 300 --batch-size 64 --out $P/digits-vae-2d-beta0.safetensors
+  $T --dataset digits --variant vae --hidden 256,128 --latent-dim 2 --beta 0.5 --epochs 300 --batch-size 64 --out $P/digits-vae-2d-beta0.5.safetensors
+  $T --dataset digits --variant vae --hidden 256,128 --latent-dim 2 --beta 2 --epochs 300 --batch-size 64 --out $P/digits-vae-2d-beta2.safetensors
+  $T --dataset digits --variant vae --hidden 256,128 --latent-dim 2 --beta 4 --epochs 300 --batch-size 64 --out $P/digits-vae-2d-beta4.safetensors
   $T --dataset digits --variant denoising --hidden 128 --latent-dim 16 --noise gaussian --noise-level 0.3 --epochs 300 --batch-size 64 --out $P/digits-denoising-16d.safetensors
   $T --dataset digits --variant sparse_kl --hidden '' --latent-dim 64 --rho 0.05 --sparsity-weight 1 --epochs 300 --batch-size 64 --out $P/digits-sparse-kl-64.safetensors
 fi

@@ -88,3 +88,87 @@ def test_gaps_shows_both_fractions_as_numbers_and_scores_the_samples():
     assert list(scores["method"]) == ["digits-ae-2d", "digits-vae-2d"]
     assert scores["mean top probability"].between(0.1, 1).all()
     assert scores["share ≥ 0.9 confident"].between(0, 1).all()
+
+
+BETA_FILES = ["digits-vae-2d-beta0", "digits-vae-2d-beta0.5", "digits-vae-2d-beta2",
+              "digits-vae-2d-beta4"]
+
+
+@pytest.mark.skipif(any(find_pretrained(n) is None for n in BETA_FILES),
+                    reason="the shipped digits β-sweep models are missing")
+def test_gaps_beta_explorer_has_one_summary_chart_and_five_small_maps():
+    at = open_app(GAPS)
+    assert_clean(at)
+    specs = charts(at)
+    summary = next(s for s in specs if any(tr.get("name") == "gap fraction" for tr in s["data"]))
+    by_name = {tr["name"]: tr for tr in summary["data"]}
+    assert {"gap fraction", "KL z1", "KL z2", "active units", "reconstruction MSE"} <= set(by_name)
+    assert list(by_name["gap fraction"]["x"]) == ["0", "0.5", "1", "2", "4"]
+    gaps = values(by_name["gap fraction"]["y"])
+    assert all(0 <= g <= 1 for g in gaps)
+    assert all(0 <= a <= 2 for a in values(by_name["active units"]["y"]))
+    assert all(m > 0 for m in values(by_name["reconstruction MSE"]["y"]))
+    # β = 4 pulls the codes towards N(0, I): more KL pressure, less KL per dimension than β = 0
+    kl = [a + b for a, b in zip(values(by_name["KL z1"]["y"]), values(by_name["KL z2"]["y"]),
+                                strict=True)]
+    assert kl[-1] < kl[0]
+    maps = next(s for s in specs if any("β = 0 ·" in a.get("text", "")
+                                        for a in s["layout"].get("annotations", [])))
+    titles = [a["text"] for a in maps["layout"]["annotations"]]
+    assert [x.split(" ·")[0] for x in titles] == ["β = 0", "β = 0.5", "β = 1", "β = 2", "β = 4"]
+    assert not any("Not shipped" in i.value for i in at.info)
+
+
+def test_gaps_manifold_grids_mark_gap_cells_and_show_a_clicked_cell_large():
+    at = open_app(GAPS)
+    assert_clean(at)
+    grids = [s for s in charts(at) if any(tr.get("name") == "cells" for tr in s["data"])]
+    assert len(grids) == 2   # the AE's grid first, then the VAE's
+    marked = []
+    for spec in grids:
+        cells = next(tr for tr in spec["data"] if tr["name"] == "cells")
+        n_cells = len(values(cells["customdata"]))
+        assert values(cells["customdata"]) == list(range(n_cells))
+        assert spec["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
+        gaps = [s for s in spec["layout"].get("shapes", []) if s.get("name") == "gap"]
+        assert len(gaps) < n_cells
+        marked.append(len(gaps))
+    assert marked[0] > marked[1]   # on digits the AE's window has gaps, the VAE's ≈ none
+    counts = [c.value for c in at.caption if "cells are gaps" in c.value]
+    assert len(counts) == 2
+    at.session_state["gaps_cell_pretrained:digits-ae-2d"] = 5
+    at.run()
+    assert_clean(at)
+    captions = [img.caption for el in at.get("image") for img in el.proto.imgs]
+    assert any(c.startswith("digits-ae-2d · cell 5 (") for c in captions)
+
+
+def test_gaps_in_korean_has_the_new_sections():
+    at = open_app(GAPS, lang="ko")
+    assert_clean(at)
+    subheaders = [h.value for h in at.subheader]
+    assert "빈틈 칸을 표시한 디코딩 매니폴드" in subheaders
+    assert "β 탐색기: KL 가중치가 지도를 어떻게 바꾸는가" in subheaders
+
+
+def test_compare_offers_tsne_and_projects_higher_dim_codes_with_labelled_axes():
+    at = open_app(COMPARE)
+    at.multiselect[0].set_value(["pretrained:digits-denoising-16d"])
+    at.toggle(key="compare_tsne").set_value(True)
+    at.run()
+    assert_clean(at)
+    maps = [s for s in charts(at) if s["layout"].get("dragmode") == "select"]
+    titles = [m["layout"]["title"]["text"] for m in maps]
+    assert titles[0].startswith("PCA 16-D") and "2-D PCA projection" in titles[0]
+    assert "digits-denoising-16d · 16-D codes, 2-D PCA projection" in titles
+    assert titles[-1] == "t-SNE (reference, no decoder)"
+    projected = maps[1]
+    assert projected["layout"]["xaxis"]["title"]["text"].startswith("PC1 of the codes (")
+    assert projected["layout"]["yaxis"]["title"]["text"].startswith("PC2 of the codes (")
+    ids = sorted(i for tr in maps[-1]["data"] for i in values(tr.get("customdata")))
+    assert ids == list(range(360))
+    table = at.dataframe[0].value
+    assert list(table["method"]) == ["PCA 16-D", "digits-denoising-16d",
+                                     "t-SNE (reference, no decoder)"]
+    row = table.iloc[-1]
+    assert np.isnan(row["MSE"]) and 0 < row["5-NN accuracy"] <= 1

@@ -1,0 +1,368 @@
+"""What autoencoders are used for: denoising, anomaly detection, sparse features,
+compression and learning features from few labels.
+
+Pure functions over embedders (PCA or any autoencoder: ``encode`` / ``decode`` /
+``reconstruct``) and arrays, so the Applications pages only draw. Every random
+choice takes an explicit seed. Never imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import torch
+from PIL import Image
+
+from ae_core.errors import ConfigError, DataError
+from ae_core.imaging import png_bytes, to_uint8
+from ae_core.metrics import _np, per_image_squared_error, psnr, psnr_per_image
+from ae_core.noise import NOISES, corrupt
+
+# --------------------------------------------------------------------------- training helpers
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Train small models on one CPU thread (as ``ae_core.jobs`` does): on a busy
+    2-core machine two threads fighting other processes are several times slower."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
+SPARSE_COMPARISON = {  # same single layer, three objectives
+    "sparse_l1": ("sparse_l1", {"l1_weight": 0.05}),
+    "sparse_kl": ("sparse_kl", {"rho": 0.05, "sparsity_weight": 1.0}),
+    "none": ("sparse_kl", {"rho": 0.05, "sparsity_weight": 0.0}),
+}
+
+
+def train_sparse_comparison(x: Any, image_shape: Sequence[int], units: int = 64,
+                            epochs: int = 40, seed: int = 0) -> dict[str, Any]:
+    """L1, KL and no-penalty single-layer models on the same data and seed."""
+    from ae_core.models import build_model, make_config
+
+    shape = tuple(int(s) for s in image_shape)
+    out = {}
+    with one_thread():
+        for name, (variant, settings) in SPARSE_COMPARISON.items():
+            model = build_model(make_config(variant, input_shape=shape, latent_dim=units,
+                                            **settings), seed=seed)
+            out[name] = model.fit(x, epochs=epochs, batch_size=128, lr=5e-3, warmup_steps=0,
+                                  device="cpu", seed=seed)
+    return out
+
+
+# --------------------------------------------------------------------------- denoising
+
+NOISE_RANGES = {"gaussian": (0.0, 1.0), "salt_pepper": (0.0, 0.8), "masking": (0.0, 0.9)}
+"""Slider range of each noise level (σ for Gaussian, a pixel fraction otherwise)."""
+
+
+def _tensor(x: Any) -> torch.Tensor:
+    return (x if torch.is_tensor(x) else torch.as_tensor(np.asarray(x))).float()
+
+
+def add_noise(x: Any, kind: str, level: float, seed: int = 0) -> torch.Tensor:
+    """``ae_core.noise.corrupt`` with a seeded generator: the same noise on every rerun."""
+    if kind not in NOISES:
+        raise ConfigError(f"Unknown noise '{kind}'; choose one of {sorted(NOISES)}.")
+    gen = torch.Generator().manual_seed(int(seed))
+    return corrupt(_tensor(x), kind, float(level), gen)
+
+
+def _clip_np(images: Any) -> np.ndarray:
+    out = images.detach().cpu().numpy() if torch.is_tensor(images) else np.asarray(images)
+    return np.clip(out.astype(np.float64), 0.0, 1.0)
+
+
+def denoise_grid(models: Mapping[str, Any], x: Any, kind: str, level: float, seed: int = 0
+                 ) -> dict[str, np.ndarray]:
+    """Columns of the clean | noisy | model outputs grid, each (N, C, H, W) in [0, 1]."""
+    clean = _tensor(x)
+    noisy = add_noise(clean, kind, level, seed)
+    out = {"clean": clean.numpy().astype(np.float64), "noisy": noisy.numpy().astype(np.float64)}
+    for name, model in models.items():
+        out[name] = _clip_np(model.reconstruct(noisy))
+    return out
+
+
+def psnr_vs_noise(models: Mapping[str, Any], x: Any, kind: str, levels: Sequence[float],
+                  seed: int = 0) -> dict[str, list[float]]:
+    """Mean PSNR (dB, against the clean images) at each noise level.
+
+    Key ``"noisy"`` is the corrupted input itself (the do-nothing baseline); the
+    other keys are the models' outputs for that same noisy input.
+    """
+    clean = _tensor(x)
+    curves: dict[str, list[float]] = {"noisy": [], **{name: [] for name in models}}
+    for level in levels:
+        noisy = add_noise(clean, kind, level, seed)
+        curves["noisy"].append(psnr(clean, noisy))
+        for name, model in models.items():
+            curves[name].append(psnr(clean, _clip_np(model.reconstruct(noisy))))
+    return curves
+
+
+def prepare_upload(data: bytes, image_shape: Sequence[int], invert: bool | None = None
+                   ) -> np.ndarray:
+    """An uploaded picture as one model input (C, H, W) float32 in [0, 1].
+
+    Converted to grey, resized to the dataset's side and, when ``invert`` is None,
+    inverted if its border is bright (datasets here are light strokes on black).
+    """
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    except Exception as err:  # PIL raises many kinds for a bad file
+        raise DataError(f"That file is not an image PIL can read: {err}") from err
+    c, h, w = (int(s) for s in image_shape)
+    grey = img.convert("L").resize((w, h), Image.Resampling.LANCZOS)
+    a = np.asarray(grey, dtype=np.float32) / 255.0
+    if invert is None:
+        border = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
+        invert = float(border.mean()) > 0.5
+    if invert:
+        a = 1.0 - a
+    return np.repeat(a[None], c, axis=0).astype(np.float32)
+
+
+def noise_statistics(clean: Any, noisy: Any) -> dict[str, float]:
+    """Fractions of pixels changed, set to 0 and set to 1, and the noise's std."""
+    a, b = _np(clean), _np(noisy)
+    if a.shape != b.shape:
+        raise DataError(f"clean {a.shape} and noisy {b.shape} must have the same shape.")
+    diff = b - a
+    changed = diff != 0
+    return {"changed": float(changed.mean()),
+            "zeros": float((changed & (b == 0)).mean()),
+            "ones": float((changed & (b == 1)).mean()),
+            "std": float(diff.std())}
+
+
+# --------------------------------------------------------------------------- anomaly detection
+
+
+def normal_mask(labels: Any, normal_classes: Sequence[int]) -> np.ndarray:
+    """True where the label is one of the normal classes."""
+    if not len(normal_classes):
+        raise ConfigError("Choose at least one normal class.")
+    return np.isin(_np(labels, dtype=None).reshape(-1), np.asarray(list(normal_classes)))
+
+
+def anomaly_scores(model: Any, x: Any) -> np.ndarray:
+    """Reconstruction error per image (summed squared error): higher = more anomalous."""
+    return per_image_squared_error(x, _clip_np(model.reconstruct(x)))
+
+
+def threshold_report(scores: Any, is_anomaly: Any, threshold: float) -> dict[str, float]:
+    """Confusion counts, precision and recall when images scoring above ``threshold`` are flagged.
+
+    Precision is 1 when nothing is flagged (no false alarms), as scikit-learn's
+    ``zero_division=1``.
+    """
+    s = _np(scores).reshape(-1)
+    y = _np(is_anomaly, dtype=None).reshape(-1).astype(bool)
+    if len(s) != len(y):
+        raise DataError(f"{len(s)} scores but {len(y)} anomaly flags; they must match.")
+    flagged = s > threshold
+    tp, fp = int(np.sum(flagged & y)), int(np.sum(flagged & ~y))
+    fn, tn = int(np.sum(~flagged & y)), int(np.sum(~flagged & ~y))
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": tp / (tp + fp) if tp + fp else 1.0,
+            "recall": tp / (tp + fn) if tp + fn else 0.0}
+
+
+def train_normal_model(x_normal: Any, image_shape: Sequence[int], latent_dim: int = 8,
+                       hidden: Sequence[int] = (64,), epochs: int = 30, seed: int = 0,
+                       on_epoch: Callable[[float], None] | None = None,
+                       should_stop: Callable[[], bool] | None = None):
+    """A small MLP autoencoder fitted on normal images only (seconds on digits).
+
+    ``on_epoch(fraction_done)`` reports progress; ``should_stop()`` returning True
+    ends training early (the model so far is returned).
+    """
+    from ae_core.models import build_model, make_config
+    from ae_core.training import TrainConfig, Trainer
+
+    x = _tensor(x_normal).reshape(-1, *image_shape)
+    if len(x) < 2:
+        raise DataError("Need at least two normal training images.")
+    config = make_config("vanilla", input_shape=tuple(int(s) for s in image_shape),
+                         hidden=tuple(hidden), latent_dim=int(latent_dim))
+    model = build_model(config, seed=seed)
+    trainer = Trainer(model, TrainConfig(epochs=int(epochs), batch_size=64, lr=5e-3, seed=seed,
+                                         device="cpu", warmup_steps=0))
+
+    def report(tr) -> None:
+        if on_epoch is not None:
+            on_epoch(tr.progress)
+        if should_stop is not None and should_stop():
+            tr.stop()
+
+    trainer.add_callback("on_epoch_end", report)
+    with one_thread():
+        trainer.fit(x)
+    return model
+
+
+# --------------------------------------------------------------------------- sparse inspector
+
+
+def activation_stats(codes: Any, dead_below: float = 1e-3, on_above: float = 0.9
+                     ) -> dict[str, np.ndarray]:
+    """Per hidden unit: mean activation, share of images where it fires, dead / always-on.
+
+    A unit "fires" on an image when its activation exceeds ``dead_below``; it is
+    dead when it fires on no image and always-on when it fires on more than
+    ``on_above`` of them.
+    """
+    c = _np(codes)
+    if c.ndim != 2 or len(c) == 0:
+        raise DataError(f"codes must be shaped (N, units); got {c.shape}.")
+    firing = np.mean(np.abs(c) > dead_below, axis=0)
+    return {"mean": c.mean(axis=0), "firing": firing, "dead": firing == 0,
+            "always_on": firing > on_above}
+
+
+def _first_linear(module: torch.nn.Module) -> torch.nn.Linear | None:
+    return next((m for m in module.modules() if isinstance(m, torch.nn.Linear)), None)
+
+
+def feature_images(model: Any, which: str = "decoder") -> np.ndarray:
+    """Learned features as images (units, C, H, W), each scaled to [0, 1].
+
+    ``decoder``: column j of the decoder's last linear layer (what unit j paints);
+    ``encoder``: row j of the latent head when there is no hidden layer (the
+    filter unit j responds to). Needs a single-layer MLP model.
+    """
+    config = getattr(model, "config", None)
+    if config is None or config.arch != "mlp" or config.hidden:
+        raise ConfigError("Feature images need a single-layer MLP autoencoder (no hidden layers).")
+    shape = tuple(config.input_shape)
+    if which == "decoder":
+        weight = _first_linear(model.decoder).weight.detach().cpu().numpy().T  # (units, D)
+    elif which == "encoder":
+        weight = model.head.weight.detach().cpu().numpy()  # (units, D)
+    else:
+        raise ConfigError('which must be "decoder" or "encoder".')
+    lo = weight.min(axis=1, keepdims=True)
+    span = np.maximum(weight.max(axis=1, keepdims=True) - lo, 1e-12)
+    return ((weight - lo) / span).reshape(-1, *shape)
+
+
+# --------------------------------------------------------------------------- compression
+
+
+def quantize(codes: Any, bits: int, lo: Any, hi: Any) -> np.ndarray:
+    """Codes as integers 0 … 2^bits − 1 on a uniform grid over [lo, hi] (per dimension)."""
+    if int(bits) != bits or not 1 <= bits <= 32:
+        raise ConfigError(f"bits must be an integer from 1 to 32; got {bits}.")
+    c, lo, hi = _np(codes), np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+    levels = 2 ** int(bits) - 1
+    span = np.where(hi > lo, hi - lo, 1.0)
+    return np.rint(np.clip((c - lo) / span, 0.0, 1.0) * levels).astype(np.int64)
+
+
+def dequantize(q: Any, bits: int, lo: Any, hi: Any) -> np.ndarray:
+    """Inverse of ``quantize``: the grid value of each integer (float64)."""
+    lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    return lo + np.asarray(q, dtype=np.float64) / (2 ** int(bits) - 1) * span
+
+
+def code_range(codes: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Per-dimension min and max: the quantiser's range (fixed from training codes)."""
+    c = _np(codes)
+    return c.min(axis=0), c.max(axis=0)
+
+
+def bytes_per_image(latent_dim: int, bits: int) -> float:
+    """latent_dim × bits / 8: the size of one quantised code."""
+    return latent_dim * bits / 8.0
+
+
+def compress(model: Any, x_fit: Any, x: Any, bits: int) -> np.ndarray:
+    """Reconstructions (N, C, H, W) in [0, 1] after quantising the codes to ``bits`` bits."""
+    lo, hi = code_range(model.encode(x_fit))
+    q = quantize(model.encode(x), bits, lo, hi)
+    return _clip_np(model.decode(dequantize(q, bits, lo, hi).astype(np.float32)))
+
+
+def rate_psnr(models: Mapping[str, Any], x_fit: Any, x: Any, bits: Sequence[int]
+              ) -> dict[str, list[tuple[float, float]]]:
+    """Per model, (bytes per image, mean PSNR dB) at each bit depth."""
+    out: dict[str, list[tuple[float, float]]] = {}
+    for name, model in models.items():
+        out[name] = [(bytes_per_image(model.latent_dim, b), psnr(x, compress(model, x_fit, x, b)))
+                     for b in bits]
+    return out
+
+
+def mean_png_bytes(x: Any) -> float:
+    """Mean size of each image saved losslessly as an 8-bit PNG (no enlargement)."""
+    a = _clip_np(x)
+    return float(np.mean([len(png_bytes(to_uint8(np.moveaxis(img, 0, -1).squeeze(-1)
+                                                 if img.shape[0] == 1 else np.moveaxis(img, 0, -1)),
+                                        scale=1)) for img in a]))
+
+
+# --------------------------------------------------------------------------- feature learning
+
+
+def sample_per_class(labels: Any, n_per_class: int, seed: int = 0) -> np.ndarray:
+    """Sorted indices of ``n_per_class`` examples of each class (all of a smaller class)."""
+    y = _np(labels, dtype=None).reshape(-1)
+    rng = np.random.default_rng(seed)
+    picked = []
+    for cls in np.unique(y):
+        idx = np.flatnonzero(y == cls)
+        picked.append(rng.choice(idx, size=min(n_per_class, len(idx)), replace=False))
+    return np.sort(np.concatenate(picked))
+
+
+def label_efficiency(features: Mapping[str, tuple[Any, Any]], y_train: Any, y_test: Any,
+                     n_per_class: Sequence[int] = (10, 100, 1000), seed: int = 0,
+                     k: int = 5) -> dict[str, dict[str, list[float]]]:
+    """Test accuracy of k-NN and logistic regression trained on few labels per class.
+
+    ``features`` maps a name to (train features, test features). The same seeded
+    labelled subset is used for every feature set. Returns
+    ``{name: {"knn": [...], "logreg": [...]}}`` in the order of ``n_per_class``.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.preprocessing import StandardScaler
+
+    ytr, yte = _np(y_train, dtype=None).reshape(-1), _np(y_test, dtype=None).reshape(-1)
+    subsets = [sample_per_class(ytr, n, seed) for n in n_per_class]
+    out: dict[str, dict[str, list[float]]] = {}
+    for name, (ftr, fte) in features.items():
+        a = _np(ftr).reshape(len(ytr), -1)
+        b = _np(fte).reshape(len(yte), -1)
+        row: dict[str, list[float]] = {"knn": [], "logreg": []}
+        for idx in subsets:
+            scaler = StandardScaler().fit(a[idx])
+            xa, xb = scaler.transform(a[idx]), scaler.transform(b)
+            knn = KNeighborsClassifier(n_neighbors=min(k, len(idx))).fit(xa, ytr[idx])
+            row["knn"].append(float(knn.score(xb, yte)))
+            lr = LogisticRegression(max_iter=200).fit(xa, ytr[idx])
+            row["logreg"].append(float(lr.score(xb, yte)))
+        out[name] = row
+    return out
+
+
+__all__ = [
+    "NOISE_RANGES", "SPARSE_COMPARISON", "activation_stats", "add_noise", "anomaly_scores",
+    "bytes_per_image", "code_range", "compress", "denoise_grid", "dequantize", "feature_images",
+    "label_efficiency", "mean_png_bytes", "noise_statistics", "normal_mask", "one_thread",
+    "prepare_upload", "psnr_per_image", "psnr_vs_noise", "quantize", "rate_psnr",
+    "sample_per_class", "threshold_report", "train_normal_model", "train_sparse_comparison",
+]

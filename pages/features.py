@@ -1,0 +1,70 @@
+"""Feature learning: accuracy with few labels on raw pixels, PCA codes and autoencoder codes."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ae_core import PCAEmbedder
+from ae_core.applications import label_efficiency
+from ae_core.errors import AECoreError
+from app_lib import cache, catalog, nav, state, widgets
+from app_lib.applications import models_of
+from app_lib.figures import PALETTE
+from app_lib.i18n import bound, t
+
+N_PER_CLASS = (10, 100, 1000)
+TRAIN_MAX = 10_000
+TEST_MAX = 1_000
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _efficiency(dataset: str, pca_k: int, seed: int, stamps: tuple) -> dict:
+    data = cache.get_dataset(dataset)
+    xtr, ytr = data.x_train[:TRAIN_MAX], data.y_train[:TRAIN_MAX]
+    xte, yte = data.x_test[:TEST_MAX], data.y_test[:TEST_MAX]
+    pca = PCAEmbedder(pca_k).fit(xtr)
+    features = {t("feat.raw"): (xtr.reshape(len(xtr), -1), xte.reshape(len(xte), -1)),
+                f"PCA {pca_k}-D": (pca.encode(xtr), pca.encode(xte))}
+    for choice in models_of(dataset, ("vanilla", "vae", "denoising", "sparse_l1", "sparse_kl")):
+        model = cache.get_model(dataset, choice)
+        features[f"{choice.name} ({choice.latent_dim}-D)"] = (model.encode(xtr), model.encode(xte))
+    return label_efficiency(features, ytr, yte, N_PER_CLASS, seed=seed)
+
+
+def main() -> None:
+    sel = state.current()
+    st.title(t("feat.title"))
+    st.markdown(t("feat.intro"))
+    data = widgets.dataset_or_download(sel.dataset)
+    if data is None:
+        return
+    tr = bound()
+    c1, c2, c3 = st.columns(3)
+    clf = c1.radio(t("feat.classifier"), ["logreg", "knn"], key="feat_clf",
+                   format_func=lambda c: tr(f"feat.clf.{c}"))
+    pca_k = c2.select_slider(t("feat.pca_k"), [2, 8, 16, 32], value=16, key="feat_pca")
+    seed = int(c3.number_input(t("feat.seed"), 0, 999, 0, key="feat_seed"))
+    stamps = tuple(catalog.model_stamp(c) for c in catalog.model_choices(sel.dataset))
+    try:
+        with st.spinner(t("feat.computing")):
+            result = _efficiency(sel.dataset, pca_k, seed, stamps)
+    except AECoreError as error:
+        st.error(t("apps.error", error=error))
+        return
+    fig = go.Figure([go.Scatter(x=list(N_PER_CLASS), y=row[clf], mode="lines+markers",
+                                name=name, line={"color": PALETTE[i % len(PALETTE)]})
+                     for i, (name, row) in enumerate(result.items())])
+    fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      title={"text": t("feat.chart_title", clf=t(f"feat.clf.{clf}"))},
+                      xaxis={"type": "log", "title": {"text": t("feat.x")}},
+                      yaxis={"title": {"text": t("feat.y")}, "range": [0, 1]})
+    st.plotly_chart(fig, width="stretch", key="feat_chart")
+    st.caption(t("feat.caption", n=len(data.y_train)))
+    st.dataframe([{t("feat.features"): name,
+                   **{f"{k}/{t('feat.class')}": row[clf][i] for i, k in enumerate(N_PER_CLASS)}}
+                  for name, row in result.items()], hide_index=True, width="stretch")
+
+
+nav.require_shell()
+main()

@@ -1,0 +1,121 @@
+"""Sparse inspector: how often each hidden unit fires and what it draws (L1, KL, no penalty)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from ae_core.applications import activation_stats, feature_images, train_sparse_comparison
+from ae_core.errors import AECoreError
+from ae_core.metrics import psnr
+from app_lib import cache, nav, state, widgets
+from app_lib.applications import models_of, strip_png
+from app_lib.figures import PALETTE
+from app_lib.i18n import bound, t
+
+N_FEATURES = 64
+FIT_MAX = 5000
+EPOCHS = {"digits": 40}
+DEFAULT_EPOCHS = 5
+_LOCK = threading.Lock()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _comparison_models(dataset: str) -> dict:
+    """L1, KL and no-penalty models trained here on the same data and seed (seconds on digits)."""
+    data = cache.get_dataset(dataset)
+    with _LOCK:
+        return train_sparse_comparison(data.x_train[:FIT_MAX], data.image_shape, N_FEATURES,
+                                       EPOCHS.get(dataset, DEFAULT_EPOCHS))
+
+
+def _rho(model) -> float | None:
+    return getattr(model.config, "rho", None) if model.config.variant == "sparse_kl" else None
+
+
+def _inspect(model, x, key: str) -> None:
+    codes = np.asarray(model.encode(x), dtype=np.float64)
+    stats = activation_stats(codes)
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("sparse.mean_act"), f"{codes.mean():.3f}")
+    c2.metric(t("sparse.dead"), int(stats["dead"].sum()))
+    c3.metric(t("sparse.always_on"), int(stats["always_on"].sum()))
+    order = np.argsort(-stats["mean"])
+    colors = [PALETTE[3] if stats["dead"][j] else PALETTE[1] if stats["always_on"][j]
+              else PALETTE[0] for j in order]
+    bars = go.Figure(go.Bar(x=[str(j) for j in order], y=stats["mean"][order],
+                            marker_color=colors, name=t("sparse.mean_act")))
+    rho = _rho(model)
+    if rho is not None:
+        bars.add_hline(y=rho, line_dash="dash", line_color="#111",
+                       annotation_text=f"ρ = {rho:g}")
+    bars.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                       title={"text": t("sparse.bars_title")},
+                       xaxis={"title": {"text": t("sparse.unit")}, "type": "category"})
+    st.plotly_chart(bars, width="stretch", key=f"{key}_bars")
+    hist = go.Figure(go.Histogram(x=codes.ravel(), nbinsx=60, marker_color=PALETTE[2]))
+    hist.update_layout(height=260, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                       title={"text": t("sparse.hist_title")}, yaxis={"type": "log"})
+    st.plotly_chart(hist, width="stretch", key=f"{key}_hist")
+
+
+def _features(model, which: str, caption: str) -> None:
+    try:
+        images = feature_images(model, which)
+    except AECoreError as error:
+        st.info(str(error))
+        return
+    st.image(strip_png(images, ncols=16, target=40), caption=caption)
+
+
+def main() -> None:
+    sel = state.current()
+    st.title(t("sparse.title"))
+    st.markdown(t("sparse.intro"))
+    data = widgets.dataset_or_download(sel.dataset)
+    if data is None:
+        return
+    tr = bound()
+    x = data.x_test
+    which = st.radio(t("sparse.which"), ["decoder", "encoder"], key="sparse_which",
+                     horizontal=True, format_func=lambda w: tr(f"sparse.which.{w}"))
+    choices = {c.key: c for c in models_of(sel.dataset, ("sparse_l1", "sparse_kl"))}
+    if choices:
+        key = st.selectbox(t("sparse.model"), list(choices), key="sparse_model",
+                           format_func=lambda k: tr(f"model.{choices[k].kind}",
+                                                    name=choices[k].name))
+        try:
+            model = cache.get_model(sel.dataset, choices[key]).embedder
+            _inspect(model, x, "sparse_main")
+            _features(model, which, t(f"sparse.which.{which}"))
+        except AECoreError as error:
+            st.error(t("apps.error", error=error))
+    else:
+        st.info(t("sparse.no_model"))
+    st.subheader(t("sparse.compare_title"))
+    st.markdown(t("sparse.compare_intro", n=N_FEATURES))
+    with st.spinner(t("sparse.training")):
+        models = _comparison_models(sel.dataset)
+    rows = []
+    for name, model in models.items():
+        codes = np.asarray(model.encode(x), dtype=np.float64)
+        stats = activation_stats(codes)
+        rows.append({t("sparse.objective"): t(f"sparse.obj.{name}"),
+                     t("sparse.mean_act"): float(codes.mean()),
+                     t("sparse.near_zero"): float(np.mean(np.abs(codes) < 0.05)),
+                     t("sparse.dead"): int(stats["dead"].sum()),
+                     t("sparse.always_on"): int(stats["always_on"].sum()),
+                     "PSNR (dB)": psnr(x, model.reconstruct(x))})
+    st.dataframe(rows, hide_index=True, width="stretch", key="sparse_table")
+    cols = st.columns(len(models))
+    for col, (name, model) in zip(cols, models.items(), strict=True):
+        with col:
+            st.markdown(f"**{t(f'sparse.obj.{name}')}**")
+            _features(model, which, t(f"sparse.obj.{name}"))
+
+
+nav.require_shell()
+main()

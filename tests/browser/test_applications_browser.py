@@ -1,0 +1,61 @@
+"""Applications pages in real Chromium: moving a control redraws the figure (digits)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+FIGURES_JS = """() => JSON.stringify(Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .map(g => [(g.data || []).map(d => [d.x, d.y]),
+               ((g.layout || {}).shapes || []).map(s => s.x0)]))"""
+READY_JS = """(n) => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n
+    && !document.querySelector('[data-testid="stStatusWidget"]')"""
+
+
+def _signature(page) -> str:
+    """The drawn figures' data and lines, plus every image source on the page."""
+    images = page.evaluate("() => Array.from(document.images).map(i => i.src).join('|')")
+    return page.evaluate(FIGURES_JS) + images
+
+
+def _open(page, app_server, path: str, charts: int) -> str:
+    page.goto(app_server.url(path, lang="en", dataset="digits"))
+    page.wait_for_function(READY_JS, arg=charts, timeout=90_000)
+    page.wait_for_timeout(500)
+    return _signature(page)
+
+
+def _nudge_slider(page, label: str, presses: int = 3) -> None:
+    thumb = page.get_by_role("slider", name=label).first
+    thumb.focus()
+    for _ in range(presses):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+
+
+def _wait_changed(page, before: str) -> None:
+    page.wait_for_function(
+        f"""(before) => {{
+            const now = ({FIGURES_JS})() +
+                Array.from(document.images).map(i => i.src).join('|');
+            return now !== before && !document.querySelector('[data-testid="stStatusWidget"]');
+        }}""", arg=before, timeout=60_000)
+
+
+@pytest.mark.parametrize(("path", "label", "charts"), [
+    ("/denoising", "Noise σ", 1),
+    ("/anomaly", "Threshold", 3),
+    ("/compression", "Bits per code value", 1),
+    ("/features", "PCA dimensions", 1),
+])
+def test_moving_a_slider_redraws_the_figure(page, app_server, path, label, charts):
+    before = _open(page, app_server, path, charts)
+    _nudge_slider(page, label)
+    _wait_changed(page, before)
+
+
+def test_sparse_switching_the_feature_source_redraws_the_features(page, app_server):
+    before = _open(page, app_server, "/sparse", 2)
+    page.get_by_text("encoder rows (what each unit looks for)").click()
+    _wait_changed(page, before)

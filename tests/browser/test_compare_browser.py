@@ -1,0 +1,86 @@
+"""Compare and Gaps pages in real Chromium (digits, offline): linked selection, gap maps, cells."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+_READY_JS = """(n) => {
+  const plots = document.querySelectorAll('.js-plotly-plot');
+  return plots.length >= n && [...plots].slice(0, n).every(
+      gd => gd._fullData && gd._fullData.length && gd.querySelector('.nsewdrag'))
+    && !document.querySelector('[data-testid=stSpinner]');
+}"""
+
+_POINT_JS = """([i, traceName]) => {
+  // one marker of plot i (first point of a trace named traceName, or of the first class trace)
+  // as page pixels, with its customdata
+  const gd = document.querySelectorAll('.js-plotly-plot')[i];
+  gd.scrollIntoView({block: 'center'});
+  const tr = gd._fullData.find(t => traceName ? t.name === traceName
+                                              : (t.customdata && t.name !== 'selected'));
+  const k = Math.floor(tr.x.length / 2);
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  return {px: box.x + xa.l2p(tr.x[k]), py: box.y + ya.l2p(tr.y[k]),
+          id: Number(tr.customdata[k])};
+}"""
+
+_RING_JS = """([i, row]) => {
+  // plot i has a highlight ring, and one of its rings sits on that plot's own marker of `row`
+  const gd = document.querySelectorAll('.js-plotly-plot')[i];
+  if (!gd || !gd._fullData) return false;
+  const ring = gd._fullData.find(t => t.name === 'selected');
+  if (!ring || !ring.x.length) return false;
+  for (const tr of gd._fullData) {
+    if (!tr.customdata || tr.name === 'selected') continue;
+    for (let k = 0; k < tr.x.length; k++)
+      if (Number(tr.customdata[k]) === row)
+        return ring.x.some((x, j) => Math.abs(tr.x[k] - x) < 1e-6
+                                     && Math.abs(tr.y[k] - ring.y[j]) < 1e-6);
+  }
+  return false;
+}"""
+
+
+def _click(page, point) -> None:
+    page.mouse.move(point["px"], point["py"])
+    page.wait_for_timeout(80)
+    page.mouse.click(point["px"], point["py"])
+
+
+def test_selecting_a_point_in_one_compare_map_highlights_it_in_the_others(page, app_server):
+    page.goto(app_server.url("/compare", lang="en", dataset="digits"))
+    page.wait_for_function(_READY_JS, arg=3, timeout=90_000)
+    point = page.evaluate(_POINT_JS, [1, None])      # a point of the first autoencoder's map
+    # a small box drawn around it (the maps are in box-select mode)
+    page.mouse.move(point["px"] - 5, point["py"] - 5)
+    page.mouse.down()
+    page.mouse.move(point["px"] + 5, point["py"] + 5, steps=4)
+    page.mouse.up()
+    for other in (0, 2):                             # PCA's map and the other model's map
+        page.wait_for_function(_RING_JS, arg=[other, point["id"]], timeout=30_000)
+    page.wait_for_function("(t) => document.body.innerText.includes(t)",
+                           arg=f"original #{point['id']}", timeout=30_000)
+
+
+def test_gaps_page_shows_both_heatmaps_and_fractions_and_a_clicked_cell(page, app_server):
+    page.goto(app_server.url("/gaps", lang="en", dataset="digits"))
+    page.wait_for_function(_READY_JS, arg=4, timeout=120_000)
+    heatmaps = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .filter(gd => gd._fullData.some(t => t.type === 'heatmap')).length""")
+    assert heatmaps == 2
+    metrics = page.locator('[data-testid="stMetric"]')
+    labels = [metrics.nth(i).inner_text() for i in range(metrics.count())]
+    for name in ("digits-ae-2d", "digits-vae-2d"):
+        shown = [m for m in labels if f"Gap fraction · {name}" in m]
+        assert len(shown) == 1 and shown[0].strip().endswith("%")
+    # the first manifold grid (the AE's) is the third chart; click one of its cells
+    grid = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .findIndex(gd => gd._fullData.some(t => t.name === 'cells'))""")
+    assert grid >= 0
+    cell = page.evaluate(_POINT_JS, [grid, "cells"])
+    _click(page, cell)
+    page.wait_for_function("(t) => document.body.innerText.includes(t)",
+                           arg=f"digits-ae-2d · cell {cell['id']} (", timeout=30_000)
