@@ -10,8 +10,22 @@ import streamlit as st
 from ae_core.data import DATASETS, Dataset, download_dataset
 from ae_core.errors import AECoreError, DatasetUnavailable
 from ae_core.latent import ManifoldReading
-from app_lib import cache
+from app_lib import cache, state
 from app_lib.i18n import dataset_title, human_bytes, t
+
+
+def page_start(prefix: str, intro: bool = True):
+    """The common top of a page: title, intro, and the selection with its dataset.
+
+    Returns ``(selection, dataset)``, or None when the dataset is not on this
+    machine (the download panel is shown instead).
+    """
+    sel = state.current()
+    st.title(t(f"{prefix}.title"))
+    if intro:
+        st.markdown(t(f"{prefix}.intro"))
+    data = dataset_or_download(sel.dataset)
+    return None if data is None else (sel, data)
 
 
 def dataset_or_download(name: str) -> Dataset | None:

@@ -11,7 +11,7 @@ import streamlit as st
 from ae_core.applications import anomaly_scores, normal_mask, threshold_report, train_normal_model
 from ae_core.errors import AECoreError
 from ae_core.metrics import anomaly_auroc, roc_curve_points
-from app_lib import cache, catalog, nav, state, widgets
+from app_lib import cache, catalog, nav, widgets
 from app_lib.applications import models_of, strip_png
 from app_lib.figures import PALETTE
 from app_lib.i18n import bound, class_names, t
@@ -147,12 +147,10 @@ def _map(codes, scores, flags, threshold, labels, names) -> None:
 
 
 def main() -> None:
-    sel = state.current()
-    st.title(t("anom.title"))
-    st.markdown(t("anom.intro"))
-    data = widgets.dataset_or_download(sel.dataset)
-    if data is None:
+    start = widgets.page_start("anom")
+    if start is None:
         return
+    sel, data = start
     names = class_names(data.meta, data.class_names)
     normal, source, aes = _controls(sel, names)
     if not normal or len(normal) == len(names):

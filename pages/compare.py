@@ -24,7 +24,7 @@ from ae_core.errors import AECoreError
 from ae_core.imaging import png_bytes
 from ae_core.latent import fit_projection, selected_rows
 from ae_core.pretrained import list_pretrained
-from app_lib import cache, catalog, nav, state, widgets
+from app_lib import cache, catalog, nav, widgets
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, point_size
 from app_lib.i18n import bound, class_names, t
@@ -236,12 +236,10 @@ def _rate_distortion_view(sel, table) -> None:
 
 
 def main() -> None:
-    sel = state.current()
-    st.title(t("compare.title"))
-    st.markdown(t("compare.intro"))
-    data = widgets.dataset_or_download(sel.dataset)
-    if data is None:
+    start = widgets.page_start("compare")
+    if start is None:
         return
+    sel, data = start
     models = _pick_models(sel.dataset)
     dim = models[0].latent_dim if models else 2
     choices = [catalog.pca_choice(dim), *models]

@@ -10,7 +10,7 @@ from ae_core import PCAEmbedder
 from ae_core.applications import compress, mean_png_bytes, rate_psnr
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
-from app_lib import cache, catalog, nav, state, widgets
+from app_lib import cache, catalog, nav, widgets
 from app_lib.applications import models_of, sample_rows, strip_png
 from app_lib.figures import PALETTE
 from app_lib.i18n import t
@@ -47,12 +47,10 @@ def _curves(dataset: str, stamps: tuple) -> tuple[dict, float]:
 
 
 def main() -> None:
-    sel = state.current()
-    st.title(t("comp.title"))
-    st.markdown(t("comp.intro"))
-    data = widgets.dataset_or_download(sel.dataset)
-    if data is None:
+    start = widgets.page_start("comp")
+    if start is None:
         return
+    sel, data = start
     bits = st.select_slider(t("comp.bits"), options=list(BITS), value=4, key="comp_bits")
     try:
         with st.spinner(t("common.computing")):

@@ -9,7 +9,7 @@ import streamlit as st
 from ae_core.applications import NOISE_RANGES, denoise_grid, prepare_upload, psnr_vs_noise
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
-from app_lib import cache, catalog, nav, state, widgets
+from app_lib import cache, catalog, nav, widgets
 from app_lib.applications import models_of, sample_rows, strip_png
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE
@@ -98,12 +98,10 @@ def _upload(sel, den, data, kind, level) -> None:
 
 
 def main() -> None:
-    sel = state.current()
-    st.title(t("den.title"))
-    st.markdown(t("den.intro"))
-    data = widgets.dataset_or_download(sel.dataset)
-    if data is None:
+    start = widgets.page_start("den")
+    if start is None:
         return
+    sel, data = start
     den, plain = _pickers(sel.dataset)
     if den is None:
         return

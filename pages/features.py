@@ -8,7 +8,7 @@ import streamlit as st
 from ae_core import PCAEmbedder
 from ae_core.applications import label_efficiency
 from ae_core.errors import AECoreError
-from app_lib import cache, catalog, nav, state, widgets
+from app_lib import cache, catalog, nav, widgets
 from app_lib.applications import models_of
 from app_lib.figures import PALETTE
 from app_lib.i18n import bound, t
@@ -33,12 +33,10 @@ def _efficiency(dataset: str, pca_k: int, seed: int, stamps: tuple) -> dict:
 
 
 def main() -> None:
-    sel = state.current()
-    st.title(t("feat.title"))
-    st.markdown(t("feat.intro"))
-    data = widgets.dataset_or_download(sel.dataset)
-    if data is None:
+    start = widgets.page_start("feat")
+    if start is None:
         return
+    sel, data = start
     tr = bound()
     c1, c2, c3 = st.columns(3)
     clf = c1.radio(t("feat.classifier"), ["logreg", "knn"], key="feat_clf",

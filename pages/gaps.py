@@ -30,7 +30,7 @@ from ae_core.sampling import (
     score_samples,
     train_classifier,
 )
-from app_lib import cache, catalog, nav, state, widgets
+from app_lib import cache, catalog, nav, widgets
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, point_size
 from app_lib.i18n import bound, class_names, t
@@ -246,12 +246,10 @@ def _pick(dataset: str, want_vae: bool, label_key: str) -> ModelChoice | None:
 
 
 def main() -> None:
-    sel = state.current()
-    st.title(t("gaps.title"))
-    st.markdown(t("gaps.intro"))
-    data = widgets.dataset_or_download(sel.dataset)
-    if data is None:
+    start = widgets.page_start("gaps")
+    if start is None:
         return
+    sel, data = start
     names = class_names(data.meta, data.class_names)
     pickers = st.columns(2)
     with pickers[0]:

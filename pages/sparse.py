@@ -11,7 +11,7 @@ import streamlit as st
 from ae_core.applications import activation_stats, feature_images, train_sparse_comparison
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
-from app_lib import cache, nav, state, widgets
+from app_lib import cache, nav, widgets
 from app_lib.applications import models_of, strip_png
 from app_lib.figures import PALETTE
 from app_lib.i18n import bound, t
@@ -72,12 +72,10 @@ def _features(model, which: str, caption: str) -> None:
 
 
 def main() -> None:
-    sel = state.current()
-    st.title(t("sparse.title"))
-    st.markdown(t("sparse.intro"))
-    data = widgets.dataset_or_download(sel.dataset)
-    if data is None:
+    start = widgets.page_start("sparse")
+    if start is None:
         return
+    sel, data = start
     tr = bound()
     x = data.x_test
     which = st.radio(t("sparse.which"), ["decoder", "encoder"], key="sparse_which",
