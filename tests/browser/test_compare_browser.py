@@ -18,8 +18,10 @@ _POINT_JS = """([i, traceName]) => {
   // as page pixels, with its customdata
   const gd = document.querySelectorAll('.js-plotly-plot')[i];
   gd.scrollIntoView({block: 'center'});
+  if (!gd || !gd._fullData) return null;
   const tr = gd._fullData.find(t => traceName ? t.name === traceName
                                               : (t.customdata && t.name !== 'selected'));
+  if (!tr || !tr.x || !tr.x.length) return null;
   const k = Math.floor(tr.x.length / 2);
   const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
   const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
@@ -53,7 +55,8 @@ def _click(page, point) -> None:
 def test_selecting_a_point_in_one_compare_map_highlights_it_in_the_others(page, app_server):
     page.goto(app_server.url("/compare", lang="en", dataset="digits"))
     page.wait_for_function(_READY_JS, arg=3, timeout=90_000)
-    point = page.evaluate(_POINT_JS, [1, None])      # a point of the first autoencoder's map
+    # a point of the first autoencoder's map, once that map has its traces
+    point = page.wait_for_function(_POINT_JS, arg=[1, None], timeout=60_000).json_value()
     # a small box drawn around it (the maps are in box-select mode)
     page.mouse.move(point["px"] - 5, point["py"] - 5)
     page.mouse.down()
@@ -80,7 +83,7 @@ def test_gaps_page_shows_both_heatmaps_and_fractions_and_a_clicked_cell(page, ap
     grid = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
         .findIndex(gd => gd._fullData.some(t => t.name === 'cells'))""")
     assert grid >= 0
-    cell = page.evaluate(_POINT_JS, [grid, "cells"])
+    cell = page.wait_for_function(_POINT_JS, arg=[grid, "cells"], timeout=60_000).json_value()
     _click(page, cell)
     page.wait_for_function("(t) => document.body.innerText.includes(t)",
                            arg=f"digits-ae-2d · cell {cell['id']} (", timeout=30_000)
