@@ -64,6 +64,8 @@ def test_a_pickle_model_file_is_refused_and_never_run(page, app_server, tmp_path
 
 def test_upload_rename_download_and_delete_a_model(page, app_server, tmp_path):
     store = Path(app_server.env["AE_MODEL_DIR"])
+    for leftover in store.glob("tiny-upload*"):  # from an earlier attempt of this test
+        leftover.unlink()
     config = make_config("vanilla", input_shape=[1, 8, 8], hidden=[16], latent_dim=2)
     data = model_to_bytes(build_model(config, seed=3), {"dataset": "digits"})
     page.goto(app_server.url("/models", lang="en", dataset="digits"))
@@ -77,7 +79,7 @@ def test_upload_rename_download_and_delete_a_model(page, app_server, tmp_path):
     pick = page.locator("[data-testid=stSelectbox]").filter(has_text="Model").last
     if "tiny-upload" not in pick.inner_text():
         pick.click()
-        page.get_by_role("option", name="tiny-upload").click()
+        page.get_by_role("option", name="tiny-upload", exact=True).click()
         page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')")
     new_name = page.locator('input[aria-label="New name"]')
     new_name.fill("tiny-renamed")
