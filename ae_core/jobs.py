@@ -59,6 +59,7 @@ class JobSnapshot:
     probe_labels: torch.Tensor | None
     model_name: str | None
     metrics: dict[str, Any]
+    divergence: tuple[float, int] | None = None
 
     @property
     def active(self) -> bool:
@@ -81,7 +82,7 @@ class TrainingJob:
         self._state: dict[str, Any] = {
             "status": "queued", "message": "", "progress": 0.0, "epoch": 0,
             "epochs": int(spec.train.get("epochs", 0)), "history": [], "probe_codes": [],
-            "probe_labels": None, "model_name": None, "metrics": {},
+            "probe_labels": None, "model_name": None, "metrics": {}, "divergence": None,
         }
         self._started = time.perf_counter()
         self._finished_at: float | None = None
@@ -119,7 +120,8 @@ class TrainingJob:
         eta = elapsed * (1 - progress) / progress if 0 < progress < 1 else None
         return JobSnapshot(self.id, self.owner, self.spec, s["status"], s["message"], progress,
                            s["epoch"], s["epochs"], elapsed, eta, history, probes,
-                           s["probe_labels"], s["model_name"], dict(s["metrics"]))
+                           s["probe_labels"], s["model_name"], dict(s["metrics"]),
+                           s["divergence"])
 
     # ----- the worker -----------------------------------------------------------
     def _set(self, **changes: Any) -> None:
@@ -167,6 +169,7 @@ class TrainingJob:
         if probe is not None:
             self._set(probe_codes=list(result.probe_codes))
         self.model = model
+        self._set(divergence=result.divergence)
         if result.epochs_completed == 0:
             self._set(status=result.status, message=result.message + " Nothing was saved.")
             return

@@ -89,6 +89,7 @@ class TrainResult:
     history: list[dict[str, float]]
     probe_codes: list[torch.Tensor] = field(default_factory=list)
     seconds: float = 0.0
+    divergence: tuple[float, int] | None = None  # (bad loss value, epoch) when diverged
 
 
 class Trainer:
@@ -113,6 +114,7 @@ class Trainer:
         self.last_parts: dict[str, float] = {}
         self.started_at = 0.0
         self.result: TrainResult | None = None
+        self.divergence: tuple[float, int] | None = None
 
     # ----- control --------------------------------------------------------
     def add_callback(self, event: str, fn: Callable[[Trainer], None]) -> None:
@@ -186,7 +188,8 @@ class Trainer:
         model.eval()
         model.history = list(self.history)
         result = TrainResult(status, message, len(self.history), list(self.history),
-                             list(self.probe_codes), time.perf_counter() - self.started_at)
+                             list(self.probe_codes), time.perf_counter() - self.started_at,
+                             self.divergence)
         self.result = result
         self._fire("on_train_end")
         return result
@@ -200,7 +203,8 @@ class Trainer:
             xb = x.index_select(0, perm[b * bs:(b + 1) * bs])
             loss, parts = model.loss_terms(xb, gen)
             if not torch.isfinite(loss):
-                self._stop_reason = f"loss became {float(loss.detach())} at epoch {self.epoch + 1}"
+                self.divergence = (float(loss.detach()), self.epoch + 1)
+                self._stop_reason = f"loss became {self.divergence[0]} at epoch {self.epoch + 1}"
                 return "diverged"
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -99,25 +98,23 @@ def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...])
 
 # ------------------------------------------------------------------ outcome
 
-_DIVERGED_AT = re.compile(r"loss became (\S+) at epoch (\d+)")
-
-
 def kept_text(epoch: int, lang: str | None = None) -> str:
     """Which weights a stopped or diverged model keeps, in the UI language."""
     return t("train.kept", lang, epoch=epoch) if epoch else t("train.kept_nothing", lang)
 
 
-def outcome_text(status: str, message: str, epoch: int, lang: str | None = None) -> str:
+def outcome_text(status: str, message: str, epoch: int, lang: str | None = None,
+                 divergence: tuple[float, int] | None = None) -> str:
     """The job's ending in the UI language, without repeating what the status already says.
 
-    ``message`` is ae_core's English sentence; only its facts (the loss value and the
-    epoch it appeared in) are taken from it, so the advice is said once, translated.
+    A divergence is told from its facts (``divergence`` = bad loss value, epoch),
+    so the advice is said once, translated; ``message`` is shown only for failures.
     """
     if status == "stopped":
         return t("train.stopped", lang, kept=kept_text(epoch, lang))
     if status == "diverged":
-        m = _DIVERGED_AT.search(message or "")
-        detail = t("train.diverged_at", lang, loss=m.group(1), at=m.group(2)) if m else ""
+        detail = (t("train.diverged_at", lang, loss=f"{divergence[0]:g}", at=divergence[1])
+                  if divergence else "")
         return t("train.diverged", lang, detail=detail, kept=kept_text(epoch, lang))
     return t("train.failed", lang, message=message)
 

@@ -180,7 +180,8 @@ def _status(snap) -> None:
     elif snap.status == "finished":
         st.success(t("train.finished", name=snap.model_name), icon="✅")
     else:
-        text = tv.outcome_text(snap.status, snap.message, snap.epoch)
+        text = tv.outcome_text(snap.status, snap.message, snap.epoch,
+                                 divergence=snap.divergence)
         if snap.status == "stopped":
             st.warning(text, icon="⏹️")
         else:

@@ -170,8 +170,8 @@ def test_a_diverged_job_is_explained_once_in_each_language(tmp_path):
     assert job.wait(60)
     snap = job.snapshot()
     assert snap.status == "diverged" and snap.epoch == 1
-    en = outcome_text(snap.status, snap.message, snap.epoch, "en")
-    ko = outcome_text(snap.status, snap.message, snap.epoch, "ko")
+    en = outcome_text(snap.status, snap.message, snap.epoch, "en", snap.divergence)
+    ko = outcome_text(snap.status, snap.message, snap.epoch, "ko", snap.divergence)
     assert en.startswith("Training diverged") and "epoch 2" in en and "epoch 1." in en
     assert en.count("learning rate") == 1
     assert ko.count("학습률을 낮춰") == 1 and "learning rate" not in ko.lower()
