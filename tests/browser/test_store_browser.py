@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+from playwright.sync_api import expect
 
 from ae_core.io import model_from_bytes, model_to_bytes
 from ae_core.models import build_model, make_config
@@ -36,6 +37,13 @@ def _text(page) -> str:
 def _wait_text(page, text: str, timeout: float = 30_000) -> None:
     page.wait_for_function("(t) => document.body.innerText.includes(t)", arg=text,
                            timeout=timeout)
+
+
+def _wait_idle(page) -> None:
+    """Wait until the script run started by the last interaction has finished."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
+                           timeout=30_000)
 
 
 def _files(folder: Path) -> set[str]:
@@ -64,7 +72,7 @@ def test_a_pickle_model_file_is_refused_and_never_run(page, app_server, tmp_path
 
 def test_upload_rename_download_and_delete_a_model(page, app_server, tmp_path):
     store = Path(app_server.env["AE_MODEL_DIR"])
-    for leftover in store.glob("tiny-upload*"):  # from an earlier attempt of this test
+    for leftover in store.glob("tiny-*"):  # from an earlier attempt of this test
         leftover.unlink()
     config = make_config("vanilla", input_shape=[1, 8, 8], hidden=[16], latent_dim=2)
     data = model_to_bytes(build_model(config, seed=3), {"dataset": "digits"})
@@ -80,11 +88,14 @@ def test_upload_rename_download_and_delete_a_model(page, app_server, tmp_path):
     if "tiny-upload" not in pick.inner_text():
         pick.click()
         page.get_by_role("option", name="tiny-upload", exact=True).click()
-        page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')")
     new_name = page.locator('input[aria-label="New name"]')
+    # The rename box is keyed by the picked model: wait until the rerun has replaced it,
+    # otherwise the typed name lands in the old box and is thrown away.
+    expect(new_name).to_have_value("tiny-upload", timeout=30_000)
     new_name.fill("tiny-renamed")
     new_name.press("Enter")
-    page.wait_for_timeout(500)
+    _wait_idle(page)
+    expect(new_name).to_have_value("tiny-renamed")
     page.get_by_role("button", name="Rename").click()
     _wait_text(page, "Renamed to tiny-renamed")
     assert (store / "tiny-renamed.safetensors").is_file()
@@ -92,8 +103,9 @@ def test_upload_rename_download_and_delete_a_model(page, app_server, tmp_path):
 
     if "tiny-renamed" not in pick.inner_text():
         pick.click()
-        page.get_by_role("option", name="tiny-renamed").click()
-        page.wait_for_timeout(500)
+        page.get_by_role("option", name="tiny-renamed", exact=True).click()
+    expect(new_name).to_have_value("tiny-renamed", timeout=30_000)
+    _wait_idle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the file").click()
     download = info.value
