@@ -329,6 +329,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.eta_unknown": {"en": "estimating time…", "ko": "남은 시간 계산 중…"},
     "train.elapsed": {"en": "took {s:.0f} s", "ko": "{s:.0f}초 걸림"},
     "train.stop": {"en": "Stop", "ko": "멈추기"},
+    # ----- background computations (app_lib/background.py)
+    "task.progress": {"en": "{label} · {pct:.0f}% · {eta}", "ko": "{label} · {pct:.0f}% · {eta}"},
+    "task.stop_help": {"en": "Stop now and keep what has been computed so far.",
+                       "ko": "지금 멈추고 지금까지 계산한 결과를 남깁니다."},
+    "task.failed": {"en": "The computation failed: {error}", "ko": "계산이 실패했습니다: {error}"},
+    "task.stopped": {"en": "Stopped after {s:.0f} s; the result so far is shown.",
+                     "ko": "{s:.0f}초 만에 멈췄습니다. 지금까지의 결과를 보여 줍니다."},
     "train.stop_help": {"en": "Stop now and keep the model of the last finished epoch.",
                         "ko": "지금 멈추고 마지막으로 끝난 에포크의 모델을 남깁니다."},
     "status.queued": {"en": "Preparing the data…", "ko": "데이터를 준비하는 중…"},
