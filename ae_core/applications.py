@@ -45,18 +45,34 @@ SPARSE_COMPARISON = {  # same single layer, three objectives
 
 
 def train_sparse_comparison(x: Any, image_shape: Sequence[int], units: int = 64,
-                            epochs: int = 40, seed: int = 0) -> dict[str, Any]:
-    """L1, KL and no-penalty single-layer models on the same data and seed."""
+                            epochs: int = 40, seed: int = 0,
+                            on_trainer: Callable[[int, str, Any], None] | None = None,
+                            should_stop: Callable[[], bool] | None = None) -> dict[str, Any]:
+    """L1, KL and no-penalty single-layer models on the same data and seed.
+
+    ``on_trainer(index, name, trainer)`` is called before each model trains (to
+    report progress or attach a stop). When ``should_stop()`` turns True the
+    models trained so far are returned (the one being trained as of its last
+    finished epoch) and the rest are skipped.
+    """
     from ae_core.models import build_model, make_config
+    from ae_core.training import TrainConfig, Trainer
 
     shape = tuple(int(s) for s in image_shape)
+    images = _tensor(x).reshape(-1, *shape)
     out = {}
     with one_thread():
-        for name, (variant, settings) in SPARSE_COMPARISON.items():
+        for i, (name, (variant, settings)) in enumerate(SPARSE_COMPARISON.items()):
+            if should_stop is not None and should_stop():
+                break
             model = build_model(make_config(variant, input_shape=shape, latent_dim=units,
                                             **settings), seed=seed)
-            out[name] = model.fit(x, epochs=epochs, batch_size=128, lr=5e-3, warmup_steps=0,
-                                  device="cpu", seed=seed)
+            trainer = Trainer(model, TrainConfig(epochs=epochs, batch_size=128, lr=5e-3,
+                                                 warmup_steps=0, device="cpu", seed=seed))
+            if on_trainer is not None:
+                on_trainer(i, name, trainer)
+            trainer.fit(images)
+            out[name] = model
     return out
 
 
@@ -183,11 +199,16 @@ def threshold_report(scores: Any, is_anomaly: Any, threshold: float) -> dict[str
 def train_normal_model(x_normal: Any, image_shape: Sequence[int], latent_dim: int = 8,
                        hidden: Sequence[int] = (64,), epochs: int = 30, seed: int = 0,
                        on_epoch: Callable[[float], None] | None = None,
-                       should_stop: Callable[[], bool] | None = None):
-    """A small MLP autoencoder fitted on normal images only (seconds on digits).
+                       should_stop: Callable[[], bool] | None = None,
+                       on_trainer: Callable[[Any], None] | None = None,
+                       arch: str = "mlp", loss: str = "bce", batch_size: int = 64,
+                       lr: float = 5e-3, **model_options: Any):
+    """A small autoencoder fitted on normal images only (seconds on digits).
 
     ``on_epoch(fraction_done)`` reports progress; ``should_stop()`` returning True
-    ends training early (the model so far is returned).
+    ends training early (the model so far is returned). ``on_trainer(trainer)`` is
+    called once before training, e.g. to attach ``TaskContext.watch`` (progress
+    and a stop within a batch). Other keyword arguments go to the model config.
     """
     from ae_core.models import build_model, make_config
     from ae_core.training import TrainConfig, Trainer
@@ -196,10 +217,12 @@ def train_normal_model(x_normal: Any, image_shape: Sequence[int], latent_dim: in
     if len(x) < 2:
         raise DataError("Need at least two normal training images.")
     config = make_config("vanilla", input_shape=tuple(int(s) for s in image_shape),
-                         hidden=tuple(hidden), latent_dim=int(latent_dim))
+                         hidden=tuple(hidden), latent_dim=int(latent_dim), arch=arch,
+                         loss=loss, **model_options)
     model = build_model(config, seed=seed)
-    trainer = Trainer(model, TrainConfig(epochs=int(epochs), batch_size=64, lr=5e-3, seed=seed,
-                                         device="cpu", warmup_steps=0))
+    trainer = Trainer(model, TrainConfig(epochs=int(epochs), batch_size=int(batch_size),
+                                         lr=float(lr), seed=seed, device="cpu",
+                                         warmup_steps=0))
 
     def report(tr) -> None:
         if on_epoch is not None:
@@ -208,6 +231,8 @@ def train_normal_model(x_normal: Any, image_shape: Sequence[int], latent_dim: in
             tr.stop()
 
     trainer.add_callback("on_epoch_end", report)
+    if on_trainer is not None:
+        on_trainer(trainer)
     with one_thread():
         trainer.fit(x)
     return model

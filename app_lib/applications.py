@@ -28,3 +28,42 @@ def sample_rows(n_total: int, n: int, seed: int = SAMPLE_SEED) -> np.ndarray:
     """A fixed seeded sample of test rows shown on a page."""
     return np.sort(np.random.default_rng(seed).choice(n_total, size=min(n, n_total),
                                                       replace=False))
+
+
+# ----------------------------------------------------------------- background tasks of the pages
+# What each page trains or computes in a worker thread (ae_core.tasks.TASKS), keyed by
+# everything that changes the result, so sessions asking for the same thing share one run.
+
+ANOMALY_LATENT_DIM = 8
+ANOMALY_HIDDEN = (128,)
+ANOMALY_EPOCHS = {"digits": 60}
+ANOMALY_DEFAULT_EPOCHS = 8
+
+SPARSE_UNITS = 64
+SPARSE_FIT_MAX = 5000
+SPARSE_EPOCHS = {"digits": 40}
+SPARSE_DEFAULT_EPOCHS = 5
+
+
+def anomaly_epochs(dataset: str) -> int:
+    return ANOMALY_EPOCHS.get(dataset, ANOMALY_DEFAULT_EPOCHS)
+
+
+def sparse_epochs(dataset: str) -> int:
+    return SPARSE_EPOCHS.get(dataset, SPARSE_DEFAULT_EPOCHS)
+
+
+def anomaly_task_key(dataset: str, normal: tuple[int, ...]) -> tuple:
+    """The Anomaly page's model trained on the ``normal`` classes."""
+    return ("anomaly", dataset, tuple(normal), ANOMALY_LATENT_DIM, ANOMALY_HIDDEN,
+            anomaly_epochs(dataset))
+
+
+def sparse_task_key(dataset: str) -> tuple:
+    """The Sparse page's L1 / KL / no-penalty comparison models."""
+    return ("sparse", dataset, SPARSE_UNITS, SPARSE_FIT_MAX, sparse_epochs(dataset))
+
+
+def features_task_key(dataset: str, pca_k: int, seed: int, stamps: tuple) -> tuple:
+    """The Feature learning page's label-efficiency scores."""
+    return ("features", dataset, int(pca_k), int(seed), tuple(stamps))

@@ -629,6 +629,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "home.features": {"en": "How good are codes as features when labels are few?",
                       "ko": "레이블이 적을 때 코드는 얼마나 좋은 특징일까요?"},
     "apps.error": {"en": "Could not compute this: {error}", "ko": "계산하지 못했습니다: {error}"},
+    "apps.retrain": {"en": "Train again", "ko": "다시 학습"},
+    "apps.recompute": {"en": "Compute again", "ko": "다시 계산"},
+    "apps.retrain_help": {"en": "Start this training again from the beginning.",
+                          "ko": "이 학습을 처음부터 다시 시작합니다."},
     "den.title": {"en": "Denoising", "ko": "잡음 제거"},
     "den.intro": {
         "en": "A denoising autoencoder was trained to map corrupted images back to clean ones. "

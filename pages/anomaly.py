@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,53 +9,60 @@ import streamlit as st
 from ae_core.applications import anomaly_scores, normal_mask, threshold_report, train_normal_model
 from ae_core.errors import AECoreError
 from ae_core.metrics import anomaly_auroc, roc_curve_points
+from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
 from app_lib import cache, catalog, nav, widgets
-from app_lib.applications import models_of, strip_png
+from app_lib.applications import (
+    ANOMALY_HIDDEN,
+    ANOMALY_LATENT_DIM,
+    anomaly_epochs,
+    anomaly_task_key,
+    models_of,
+    strip_png,
+)
+from app_lib.background import task_panel
 from app_lib.figures import PALETTE
 from app_lib.i18n import bound, class_names, t
 
-EPOCHS = {"digits": 60}
-DEFAULT_EPOCHS = 8
-LATENT_DIM = 8
 N_WORST = 10
-_TRAIN_LOCK = threading.Lock()
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def _trained() -> dict:
-    """Models trained on this server, keyed by (dataset, normal classes): shared by sessions."""
-    return {}
-
-
-def _train(dataset: str, normal: tuple[int, ...]):
-    store = _trained()
-    key = (dataset, normal)
-    if key in store:
-        return store[key]
+def _start(dataset: str, normal: tuple[int, ...]) -> None:
     data = cache.get_dataset(dataset)
     x = data.x_train[normal_mask(data.y_train, normal)]
-    bar = st.progress(0.0, text=t("anom.training", n=len(x)))
-    with _TRAIN_LOCK:
-        model = train_normal_model(
-            x, data.image_shape, latent_dim=LATENT_DIM, hidden=(128,),
-            epochs=EPOCHS.get(dataset, DEFAULT_EPOCHS),
-            on_epoch=lambda f: bar.progress(f, text=t("anom.training", n=len(x))))
-    bar.empty()
-    store[key] = model
-    return model
+    shape = data.image_shape
+
+    def train(ctx):
+        return train_normal_model(x, shape, latent_dim=ANOMALY_LATENT_DIM, hidden=ANOMALY_HIDDEN,
+                                  epochs=anomaly_epochs(dataset),
+                                  on_trainer=ctx.watch)
+
+    TASKS.start(anomaly_task_key(dataset, normal), train)
+
+
+def _trained_model(dataset: str, normal: tuple[int, ...]):
+    """The model trained on the normal classes, or None while it trains (or failed)."""
+    key = anomaly_task_key(dataset, normal)
+    if TASKS.get(key) is None:
+        _start(dataset, normal)
+    n = int(normal_mask(cache.get_dataset(dataset).y_train, normal).sum())
+    state = task_panel(key, "anom_task", t("anom.training", n=n))
+    if state is not None and state.status in (FAILED, STOPPED) and st.button(
+            t("apps.retrain"), key="anom_retrain", help=t("apps.retrain_help")):
+        TASKS.forget(key)
+        _start(dataset, normal)
+        st.rerun()
+    if state is None or state.status not in (DONE, STOPPED):
+        return None, None
+    return state.result, f"{state.status}:{state.elapsed:.6f}"
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _scores(dataset: str, source: str, normal: tuple[int, ...], stamp: float
+def _scores(dataset: str, source: str, normal: tuple[int, ...], stamp: object, _model
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Test-set scores, anomaly flags and 2-D codes for the map."""
     data = cache.get_dataset(dataset)
-    if source == "train":
-        model = _trained()[(dataset, normal)]
-    else:
-        model = cache.get_model(dataset, catalog.find_choice(dataset, source))
-    scores = anomaly_scores(model, data.x_test)
-    codes = np.asarray(model.encode(data.x_test), dtype=np.float64)
+    scores = anomaly_scores(_model, data.x_test)
+    codes = np.asarray(_model.encode(data.x_test), dtype=np.float64)
     codes = codes - codes.mean(0)
     if codes.shape[1] > 2:  # the two leading principal axes of the codes
         codes = codes @ np.linalg.svd(codes, full_matrices=False)[2][:2].T
@@ -158,12 +163,14 @@ def main() -> None:
         return
     try:
         if source == "train":
-            _train(sel.dataset, normal)
-            stamp = 0.0
+            model, stamp = _trained_model(sel.dataset, normal)
+            if model is None:
+                return
         else:
+            model = cache.get_model(sel.dataset, aes[source])
             stamp = catalog.model_stamp(aes[source])
             st.caption(t("anom.shipped_note"))
-        scores, flags, codes = _scores(sel.dataset, source, normal, stamp)
+        scores, flags, codes = _scores(sel.dataset, source, normal, stamp, model)
     except AECoreError as error:
         st.error(t("apps.error", error=error))
         return

@@ -8,28 +8,61 @@ import streamlit as st
 from ae_core import PCAEmbedder
 from ae_core.applications import label_efficiency
 from ae_core.errors import AECoreError
+from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
 from app_lib import cache, catalog, nav, widgets
-from app_lib.applications import models_of
+from app_lib.applications import features_task_key, models_of
+from app_lib.background import task_panel
 from app_lib.figures import PALETTE
 from app_lib.i18n import bound, t
 
 N_PER_CLASS = (10, 100, 1000)
 TRAIN_MAX = 10_000
 TEST_MAX = 1_000
+RAW = "raw"
+VARIANTS = ("vanilla", "vae", "denoising", "sparse_l1", "sparse_kl")
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _efficiency(dataset: str, pca_k: int, seed: int, stamps: tuple) -> dict:
+def _start(dataset: str, pca_k: int, seed: int, stamps: tuple) -> None:
+    """Fit PCA, encode with every autoencoder and score few-label classifiers, in a task."""
     data = cache.get_dataset(dataset)
     xtr, ytr = data.x_train[:TRAIN_MAX], data.y_train[:TRAIN_MAX]
     xte, yte = data.x_test[:TEST_MAX], data.y_test[:TEST_MAX]
-    pca = PCAEmbedder(pca_k).fit(xtr)
-    features = {t("feat.raw"): (xtr.reshape(len(xtr), -1), xte.reshape(len(xte), -1)),
-                f"PCA {pca_k}-D": (pca.encode(xtr), pca.encode(xte))}
-    for choice in models_of(dataset, ("vanilla", "vae", "denoising", "sparse_l1", "sparse_kl")):
-        model = cache.get_model(dataset, choice)
-        features[f"{choice.name} ({choice.latent_dim}-D)"] = (model.encode(xtr), model.encode(xte))
-    return label_efficiency(features, ytr, yte, N_PER_CLASS, seed=seed)
+    models = {f"{c.name} ({c.latent_dim}-D)": cache.get_model(dataset, c)
+              for c in models_of(dataset, VARIANTS)}
+
+    def run(ctx):
+        steps = 2 + len(models)
+        result = {}
+
+        def score(name, features, done):
+            ctx.progress(done / steps)
+            result.update(label_efficiency({name: features}, ytr, yte, N_PER_CLASS, seed=seed))
+
+        score(RAW, (xtr.reshape(len(xtr), -1), xte.reshape(len(xte), -1)), 0)
+        for i, (name, model) in enumerate({f"PCA {pca_k}-D": PCAEmbedder(pca_k).fit(xtr),
+                                           **models}.items()):
+            if ctx.stop_requested:
+                break
+            score(name, (model.encode(xtr), model.encode(xte)), i + 1)
+        return result
+
+    TASKS.start(features_task_key(dataset, pca_k, seed, stamps), run)
+
+
+def _efficiency(dataset: str, pca_k: int, seed: int, stamps: tuple) -> dict | None:
+    """{feature set: {"knn": [...], "logreg": [...]}}, or None while it computes."""
+    key = features_task_key(dataset, pca_k, seed, stamps)
+    if TASKS.get(key) is None:
+        _start(dataset, pca_k, seed, stamps)
+    state = task_panel(key, "feat_task", t("feat.computing"))
+    if state is not None and state.status in (FAILED, STOPPED) and st.button(
+            t("apps.recompute"), key="feat_retry"):
+        TASKS.forget(key)
+        _start(dataset, pca_k, seed, stamps)
+        st.rerun()
+    if state is None or state.status not in (DONE, STOPPED):
+        return None
+    return state.result
 
 
 def main() -> None:
@@ -45,11 +78,13 @@ def main() -> None:
     seed = int(c3.number_input(t("feat.seed"), 0, 999, 0, key="feat_seed"))
     stamps = tuple(catalog.model_stamp(c) for c in catalog.model_choices(sel.dataset))
     try:
-        with st.spinner(t("feat.computing")):
-            result = _efficiency(sel.dataset, pca_k, seed, stamps)
+        computed = _efficiency(sel.dataset, pca_k, seed, stamps)
     except AECoreError as error:
         st.error(t("apps.error", error=error))
         return
+    if not computed:
+        return
+    result = {t("feat.raw") if name == RAW else name: row for name, row in computed.items()}
     fig = go.Figure([go.Scatter(x=list(N_PER_CLASS), y=row[clf], mode="lines+markers",
                                 name=name, line={"color": PALETTE[i % len(PALETTE)]})
                      for i, (name, row) in enumerate(result.items())])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
@@ -11,25 +9,56 @@ import streamlit as st
 from ae_core.applications import activation_stats, feature_images, train_sparse_comparison
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
+from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
 from app_lib import cache, nav, widgets
-from app_lib.applications import models_of, strip_png
+from app_lib.applications import (
+    SPARSE_FIT_MAX,
+    SPARSE_UNITS,
+    models_of,
+    sparse_epochs,
+    sparse_task_key,
+    strip_png,
+)
+from app_lib.background import task_panel
 from app_lib.figures import PALETTE
 from app_lib.i18n import bound, t
 
-N_FEATURES = 64
-FIT_MAX = 5000
-EPOCHS = {"digits": 40}
-DEFAULT_EPOCHS = 5
-_LOCK = threading.Lock()
 
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _comparison_models(dataset: str) -> dict:
-    """L1, KL and no-penalty models trained here on the same data and seed (seconds on digits)."""
+def _start(dataset: str) -> None:
     data = cache.get_dataset(dataset)
-    with _LOCK:
-        return train_sparse_comparison(data.x_train[:FIT_MAX], data.image_shape, N_FEATURES,
-                                       EPOCHS.get(dataset, DEFAULT_EPOCHS))
+    x, shape = data.x_train[:SPARSE_FIT_MAX], data.image_shape
+    n_models = 3
+
+    def train(ctx):
+        def attach(index: int, name: str, trainer) -> None:
+            def on_batch(tr) -> None:
+                ctx.progress((index + tr.progress) / n_models)
+                if ctx.stop_requested:
+                    tr.stop()
+
+            trainer.add_callback("on_batch_end", on_batch)
+
+        return train_sparse_comparison(x, shape, SPARSE_UNITS, sparse_epochs(dataset),
+                                       on_trainer=attach,
+                                       should_stop=lambda: ctx.stop_requested)
+
+    TASKS.start(sparse_task_key(dataset), train)
+
+
+def _comparison_models(dataset: str) -> dict | None:
+    """The comparison models (those trained before a stop), or None while they train."""
+    key = sparse_task_key(dataset)
+    if TASKS.get(key) is None:
+        _start(dataset)
+    state = task_panel(key, "sparse_task", t("sparse.training"))
+    if state is not None and state.status in (FAILED, STOPPED) and st.button(
+            t("apps.retrain"), key="sparse_retrain", help=t("apps.retrain_help")):
+        TASKS.forget(key)
+        _start(dataset)
+        st.rerun()
+    if state is None or state.status not in (DONE, STOPPED):
+        return None
+    return state.result
 
 
 def _rho(model) -> float | None:
@@ -94,9 +123,14 @@ def main() -> None:
     else:
         st.info(t("sparse.no_model"))
     st.subheader(t("sparse.compare_title"))
-    st.markdown(t("sparse.compare_intro", n=N_FEATURES))
-    with st.spinner(t("sparse.training")):
+    st.markdown(t("sparse.compare_intro", n=SPARSE_UNITS))
+    try:
         models = _comparison_models(sel.dataset)
+    except AECoreError as error:
+        st.error(t("apps.error", error=error))
+        return
+    if not models:
+        return
     rows = []
     for name, model in models.items():
         codes = np.asarray(model.encode(x), dtype=np.float64)

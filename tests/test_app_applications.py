@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+import ae_core.applications
 from ae_core.pretrained import find_pretrained
+from ae_core.tasks import DONE, STOPPED, TASKS
+from app_lib.applications import anomaly_task_key, sparse_task_key
 from tests.test_app_compare import values
-from tests.test_app_pages import assert_clean, open_app
+from tests.test_app_pages import APP, assert_clean
+
+
+def open_app(page: str, state: dict | None = None, **params: str) -> AppTest:
+    """``test_app_pages.open_app`` plus widget values set before the first run."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in {"lang": "en", "dataset": "digits", **params}.items():
+        at.query_params[key] = value
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.switch_page(page)
+    return at.run()
 
 DENOISING = "pages/denoising.py"
 ANOMALY = "pages/anomaly.py"
@@ -38,6 +55,32 @@ def captions(at) -> list[str]:
     return [img.caption for el in at.get("image") for img in el.proto.imgs]
 
 
+def finish_task(at, key, timeout: float = 300.0):
+    """Wait for the page's background task to end, then rerun the page to draw its result."""
+    task = TASKS.get(key)
+    assert task is not None, f"the page started no task {key!r}"
+    assert task.wait(timeout), f"task {key!r} still running"
+    at.run()
+    return task.state()
+
+
+def wait_for(condition, timeout: float = 120.0) -> None:
+    """Poll until ``condition()`` (a readiness wait, not a timing assertion)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never became true"
+        time.sleep(0.02)
+
+
+def open_with_task(page: str, key, **params):
+    """Open a page that starts a background task, wait for it, and draw the result."""
+    at = open_app(page, **params)
+    assert_clean(at)
+    finish_task(at, key)
+    assert_clean(at)
+    return at
+
+
 def test_denoising_grid_and_psnr_chart_and_the_denoiser_beats_the_noise():
     at = open_app(DENOISING)
     assert_clean(at)
@@ -64,8 +107,8 @@ def test_denoising_in_korean():
 
 
 def test_anomaly_trains_on_one_class_and_detects_the_others():
-    at = open_app(ANOMALY)
-    assert_clean(at)
+    at = open_with_task(ANOMALY, anomaly_task_key("digits", (0,)))
+    assert TASKS.get(anomaly_task_key("digits", (0,))).state().status == DONE
     assert at.title[0].value == "Anomaly detection"
     metrics = {m.label: float(m.value) for m in at.metric}
     assert metrics["AUROC"] > 0.9           # an AE trained on zeros flags the other digits
@@ -86,8 +129,7 @@ def test_anomaly_trains_on_one_class_and_detects_the_others():
 
 
 def test_sparse_inspector_shows_units_rho_and_the_three_way_comparison():
-    at = open_app(SPARSE)
-    assert_clean(at)
+    at = open_with_task(SPARSE, sparse_task_key("digits"))
     assert at.title[0].value == "Sparse inspector"
     bars = chart(at, "Mean activation of each unit")
     assert len(values(bars["data"][0]["y"])) == 64
@@ -116,9 +158,16 @@ def test_compression_curve_png_line_and_bits_slider():
     assert before != after and "1 B per image" in after[0]
 
 
+def features_key(dataset: str = "digits", pca_k: int = 16, seed: int = 0):
+    from app_lib import catalog
+    from app_lib.applications import features_task_key
+
+    stamps = tuple(catalog.model_stamp(c) for c in catalog.model_choices(dataset))
+    return features_task_key(dataset, pca_k, seed, stamps)
+
+
 def test_feature_learning_label_efficiency():
-    at = open_app(FEATURES)
-    assert_clean(at)
+    at = open_with_task(FEATURES, features_key())
     spec = chart(at, "Label efficiency")
     lines = {tr["name"]: values(tr["y"]) for tr in spec["data"]}
     assert {"raw pixels", "PCA 16-D", "digits-ae-2d (2-D)"} <= set(lines)
@@ -126,3 +175,86 @@ def test_feature_learning_label_efficiency():
         assert len(ys) == 3 and all(0 < y <= 1 for y in ys)
     assert lines["raw pixels"][1] > lines["raw pixels"][0]
     assert lines["raw pixels"][1] > 0.85
+
+
+# ------------------------------------------------------------------ stop keeps a usable model
+
+
+def _gated(monkeypatch, name: str, hold_after_epochs: int, index: int | None = None):
+    """Wrap ``ae_core.applications.<name>`` so its training pauses after some epochs.
+
+    The page's real training runs; the gate only holds it still until the test has
+    pressed Stop, so the stop lands mid-training on every machine, fast or slow.
+    Returns (gate, epochs seen).
+    """
+    gate, seen = threading.Event(), []
+    real = getattr(ae_core.applications, name)
+
+    def hold(tr) -> None:
+        seen.append(tr.epoch)
+        if tr.epoch >= hold_after_epochs:
+            gate.wait(60)
+
+    def wrapped(*args, on_trainer=None, **kwargs):
+        def attach(*a):
+            if on_trainer is not None:
+                on_trainer(*a)
+            if index is None or a[0] == index:
+                a[-1].add_callback("on_epoch_end", hold)
+
+        return real(*args, on_trainer=attach, **kwargs)
+
+    monkeypatch.setattr(ae_core.applications, name, wrapped)
+    return gate, seen
+
+
+def test_anomaly_stop_keeps_the_model_as_trained_so_far_and_it_still_scores(monkeypatch):
+    key = anomaly_task_key("digits", (3,))
+    TASKS.forget(key)
+    gate, seen = _gated(monkeypatch, "train_normal_model", hold_after_epochs=2)
+    try:
+        at = open_app(ANOMALY, state={"anom_class": 3})   # never starts the class-0 model
+        assert_clean(at)
+        assert TASKS.get(key) is not None and TASKS.get(key).state().running
+        assert not at.metric                       # no results while it trains
+        wait_for(lambda: 2 in seen)
+        at.run()
+        at.button(key="anom_task_stop").click().run()   # the panel's Stop button
+        gate.set()
+        state = finish_task(at, key)
+        assert_clean(at)
+        assert state.status == STOPPED
+        model = state.result
+        assert len(model.history) == 2             # the epochs finished before the stop
+        assert any("Stopped after" in i.value for i in at.info)
+        metrics = {m.label: float(m.value) for m in at.metric}
+        assert metrics["AUROC"] > 0.6              # two epochs on 3s already separate them
+        assert chart(at, "ROC · AUROC")
+        assert at.button(key="anom_retrain")       # and it can be trained again in full
+    finally:
+        gate.set()
+        TASKS.forget(key)
+
+
+def test_sparse_stop_keeps_the_models_trained_so_far(monkeypatch):
+    key = sparse_task_key("digits")
+    TASKS.forget(key)
+    gate, seen = _gated(monkeypatch, "train_sparse_comparison", hold_after_epochs=1, index=1)
+    try:
+        at = open_app(SPARSE)
+        assert_clean(at)
+        assert "sparse_table" not in [d.key for d in at.dataframe]
+        wait_for(lambda: 1 in seen)               # the KL model (second) finished an epoch
+        TASKS.get(key).stop()
+        gate.set()
+        state = finish_task(at, key)
+        assert_clean(at)
+        assert state.status == STOPPED
+        assert list(state.result) == ["sparse_l1", "sparse_kl"]   # "none" never started
+        assert len(state.result["sparse_kl"].history) == 1
+        table = at.dataframe[0].value
+        assert list(table["penalty"]) == ["L1 on the codes", "KL to ρ"]
+        assert table["PSNR (dB)"].gt(8).all()
+    finally:
+        gate.set()
+        TASKS.forget(key)

@@ -171,3 +171,39 @@ def test_sparse_comparison_kl_pulls_activations_towards_rho(digits):
     means = {k: float(m.encode(digits.x_test).mean()) for k, m in models.items()}
     assert means["sparse_kl"] < means["none"]
     assert torch.get_num_threads() >= 1
+
+
+def test_train_normal_model_hands_out_its_trainer_and_a_stop_keeps_finished_epochs(digits):
+    x = digits.x_train[app.normal_mask(digits.y_train, [1])]
+
+    def stop_after_two(trainer):
+        trainer.add_callback("on_epoch_end", lambda tr: tr.stop() if tr.epoch == 2 else None)
+
+    model = app.train_normal_model(x, digits.image_shape, latent_dim=4, epochs=50,
+                                   on_trainer=stop_after_two)
+    assert len(model.history) == 2
+    assert np.isfinite(app.anomaly_scores(model, digits.x_test)).all()
+
+
+def test_train_normal_model_passes_architecture_settings_to_the_model(digits):
+    x = digits.x_train[app.normal_mask(digits.y_train, [1])]
+    model = app.train_normal_model(x, digits.image_shape, latent_dim=3, hidden=(), epochs=1,
+                                   arch="conv", channels=(4,), loss="mse", batch_size=32)
+    assert model.config.arch == "conv" and model.config.channels == (4,)
+    assert model.config.loss == "mse" and model.latent_dim == 3
+
+
+def test_sparse_comparison_stops_between_and_within_models(digits):
+    calls = []
+
+    def on_trainer(index, name, trainer):
+        calls.append((index, name))
+        if index == 1:   # the KL model stops after its first epoch
+            trainer.add_callback("on_epoch_end", lambda tr: tr.stop())
+
+    models = app.train_sparse_comparison(digits.x_train[:300], digits.image_shape, units=8,
+                                         epochs=5, on_trainer=on_trainer,
+                                         should_stop=lambda: len(calls) == 2)
+    assert calls == [(0, "sparse_l1"), (1, "sparse_kl")]
+    assert list(models) == ["sparse_l1", "sparse_kl"]
+    assert len(models["sparse_l1"].history) == 5 and len(models["sparse_kl"].history) == 1
