@@ -8,6 +8,8 @@ every session. Shared models run under a lock and ``torch.inference_mode``.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
@@ -22,6 +24,8 @@ from app_lib import catalog, figures
 from app_lib.catalog import ModelChoice
 from app_lib.i18n import current_language
 
+T = TypeVar("T")
+
 
 class SharedModel:
     """One loaded embedder shared by all sessions: serialised calls, NumPy out."""
@@ -35,9 +39,14 @@ class SharedModel:
     def latent_dim(self) -> int:
         return int(self.embedder.latent_dim)
 
-    def _run(self, method: str, data) -> np.ndarray:
+    def call(self, fn: Callable[[Any], T]) -> T:
+        """``fn(embedder)`` under this model's lock and ``torch.inference_mode()``: the one way
+        to use the shared embedder directly, since other sessions may be calling it too."""
         with self._lock, torch.inference_mode():
-            out = getattr(self.embedder, method)(data)
+            return fn(self.embedder)
+
+    def _run(self, method: str, data) -> np.ndarray:
+        out = self.call(lambda embedder: getattr(embedder, method)(data))
         return out.detach().cpu().numpy() if torch.is_tensor(out) else np.asarray(out)
 
     def encode(self, x) -> np.ndarray:

@@ -473,8 +473,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare.selected": {"en": "selected", "ko": "선택됨"},
     "compare.legend": {"en": "Colours are classes: {classes}.",
                        "ko": "색은 클래스입니다: {classes}."},
-    "compare.select_hint": {"en": "Drag a box in any map to select images in all of them.",
-                            "ko": "아무 지도에서나 상자를 끌어 모든 지도에서 이미지를 고르세요."},
+    "compare.select_hint": {"en": "Click a point in any map to select that image in all of "
+                                  "them; to select many, pick Box or Lasso Select in the map's "
+                                  "toolbar and drag.",
+                            "ko": "아무 지도에서나 점을 클릭하면 모든 지도에서 그 이미지가 "
+                                  "선택됩니다. 여러 개를 고르려면 지도 도구 모음에서 상자 또는 "
+                                  "올가미 선택을 누르고 끌어 주세요."},
     "compare.recon_title": {"en": "Selected images ({n}): original, then each method",
                             "ko": "선택한 이미지 ({n}개): 원본, 그리고 방법별 복원"},
     "compare.original": {"en": "original #{row}", "ko": "원본 #{row}"},

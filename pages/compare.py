@@ -12,7 +12,6 @@ from functools import partial
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
-import torch
 
 from ae_core.compare import (
     METRIC_KEYS,
@@ -47,8 +46,8 @@ def model_metrics(dataset: str, choice: ModelChoice, stamp: float,
     """One row of the comparison table, computed once per (dataset, model)."""
     data = cache.get_dataset(dataset)
     model = cache.get_model(dataset, choice)
-    with model._lock, torch.inference_mode():  # shared with other sessions: one caller at a time
-        return compare_metrics({choice.name: model.embedder}, data, trust_points)[choice.name]
+    return model.call(  # shared with other sessions: one caller at a time
+        lambda embedder: compare_metrics({choice.name: embedder}, data, trust_points))[choice.name]
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -115,9 +114,12 @@ def _map_figure(codes: np.ndarray, labels: np.ndarray, names: list[str], rows: l
             marker={"symbol": "circle-open", "size": size + 10, "color": "#111",
                     "line": {"width": 2}}))
     fig = go.Figure(traces)
+    # Streamlit turns clickmode into plain "event" whenever dragmode is "select" or "lasso",
+    # and a plain click event never reaches Python: in pan mode a click selects its point;
+    # box and lasso stay one toolbar button away (selection_mode below keeps them there).
     fig.update_layout(height=430, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      title={"text": title}, dragmode="select", clickmode="event+select",
-                      showlegend=False, plot_bgcolor="#fafafa")
+                      title={"text": title}, dragmode="pan", clickmode="event+select",
+                      hovermode="closest", showlegend=False, plot_bgcolor="#fafafa")
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     if axes:
         fig.update_xaxes(title_text=axes[0])

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from ae_core.pretrained import find_pretrained
+from tests.conftest import mnist_dir
 from tests.test_app_pages import assert_clean, open_app
 
 COMPARE = "pages/compare.py"
@@ -31,6 +32,13 @@ def charts(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
+def maps_of(at) -> list[dict]:
+    """The Compare page's latent maps: the charts whose points carry test-row ids."""
+    return [s for s in charts(at)
+            if any(tr.get("customdata") is not None for tr in s["data"])
+            and s["layout"].get("clickmode") == "event+select"]
+
+
 def test_compare_shows_pca_and_the_models_with_metrics_and_rate_distortion():
     at = open_app(COMPARE)
     assert_clean(at)
@@ -42,7 +50,7 @@ def test_compare_shows_pca_and_the_models_with_metrics_and_rate_distortion():
     # PCA 2-D is the worst reconstruction of the three on digits (shipped MSEs ≈ 0.03)
     assert table["MSE"].iloc[0] > table["MSE"].iloc[1:].max()
     specs = charts(at)
-    maps = [s for s in specs if s["layout"].get("dragmode") == "select"]
+    maps = maps_of(at)
     assert len(maps) == 3
     for spec in maps:   # every map point carries its test-row id
         ids = sorted(i for tr in spec["data"] for i in values(tr.get("customdata")))
@@ -54,12 +62,27 @@ def test_compare_shows_pca_and_the_models_with_metrics_and_rate_distortion():
     assert any("active" in c.value for c in at.caption)   # VAE: active units and KL per dim
 
 
+def test_a_single_click_can_select_a_point_and_box_and_lasso_stay_offered():
+    """Streamlit forces clickmode "event" (no selection event for a click) whenever dragmode is
+    "select" or "lasso"; a map must therefore start in another drag mode to take a click."""
+    at = open_app(COMPARE)
+    assert_clean(at)
+    maps = maps_of(at)
+    assert len(maps) == 3
+    for spec in maps:
+        assert spec["layout"]["dragmode"] not in ("select", "lasso")
+        assert spec["layout"]["clickmode"] == "event+select"
+    modes = [tuple(c.proto.selection_mode) for c in at.get("plotly_chart")][:3]
+    assert all(len(m) == 3 for m in modes)   # points, box and lasso: all three on every map
+    assert any("Click a point" in c.value for c in at.caption)
+
+
 def test_a_selection_in_one_map_highlights_every_map_and_shows_reconstructions():
     at = open_app(COMPARE)
     at.session_state["compare_rows"] = [3, 17]
     at.run()
     assert_clean(at)
-    maps = [s for s in charts(at) if s["layout"].get("dragmode") == "select"]
+    maps = maps_of(at)
     for spec in maps:
         ring = [tr for tr in spec["data"] if tr.get("name") == "selected"]
         assert len(ring) == 1 and len(values(ring[0]["x"])) == 2
@@ -157,7 +180,7 @@ def test_compare_offers_tsne_and_projects_higher_dim_codes_with_labelled_axes():
     at.toggle(key="compare_tsne").set_value(True)
     at.run()
     assert_clean(at)
-    maps = [s for s in charts(at) if s["layout"].get("dragmode") == "select"]
+    maps = maps_of(at)
     titles = [m["layout"]["title"]["text"] for m in maps]
     assert titles[0].startswith("PCA 16-D") and "2-D PCA projection" in titles[0]
     assert "digits-denoising-16d · 16-D codes, 2-D PCA projection" in titles
@@ -172,3 +195,47 @@ def test_compare_offers_tsne_and_projects_higher_dim_codes_with_labelled_axes():
                                      "t-SNE (reference, no decoder)"]
     row = table.iloc[-1]
     assert np.isnan(row["MSE"]) and 0 < row["5-NN accuracy"] <= 1
+
+
+# ------------------------------------------------------------------ MNIST and Fashion-MNIST
+
+
+@pytest.mark.mnist
+@pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
+def test_compare_renders_on_the_downloaded_datasets_with_the_shipped_models(monkeypatch,
+                                                                            dataset):
+    if mnist_dir() is None:
+        pytest.skip("MNIST / Fashion-MNIST files are not available (set AE_DATA_DIR)")
+    if find_pretrained(f"{dataset}-ae-2d") is None or find_pretrained(f"{dataset}-vae-2d") is None:
+        pytest.skip(f"the shipped {dataset} 2-D models are missing")
+    monkeypatch.setenv("AE_DATA_DIR", str(mnist_dir()))
+    at = open_app(COMPARE, dataset=dataset)
+    assert_clean(at)
+    table = at.dataframe[0].value
+    methods = list(table["method"])
+    assert methods[0] == "PCA 2-D" and len(methods) == 3
+    assert any("vae" in m for m in methods[1:]) and any("-ae-" in m for m in methods[1:])
+    assert table["5-NN accuracy"].between(0.3, 1).all()
+    maps = maps_of(at)
+    assert len(maps) == 3
+    for spec in maps:   # every one of the 10k test images is on every map, once
+        ids = sorted(i for tr in spec["data"] for i in values(tr.get("customdata")))
+        assert ids == list(range(10_000))
+
+
+@pytest.mark.mnist
+@pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
+def test_gaps_renders_on_the_downloaded_datasets_with_the_shipped_models(monkeypatch, dataset):
+    if mnist_dir() is None:
+        pytest.skip("MNIST / Fashion-MNIST files are not available (set AE_DATA_DIR)")
+    if find_pretrained(f"{dataset}-ae-2d") is None or find_pretrained(f"{dataset}-vae-2d") is None:
+        pytest.skip(f"the shipped {dataset} 2-D models are missing")
+    monkeypatch.setenv("AE_DATA_DIR", str(mnist_dir()))
+    at = open_app(GAPS, dataset=dataset)
+    assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert len(metrics) == 2 and all(label.startswith("Gap fraction · ") for label in metrics)
+    for value in metrics.values():
+        assert 0 <= float(value.rstrip("%")) <= 100
+    heatmaps = [tr for s in charts(at) for tr in s["data"] if tr["type"] == "heatmap"]
+    assert len(heatmaps) == 2

@@ -46,6 +46,33 @@ _RING_JS = """([i, row]) => {
 }"""
 
 
+_ISOLATED_POINT_JS = """(i) => {
+  // the marker of plot i farthest (in pixels) from every other marker, away from the plot's
+  // edges and toolbar, as page pixels with its customdata: a click on it can hit nothing else
+  const gd = document.querySelectorAll('.js-plotly-plot')[i];
+  if (!gd || !gd._fullData) return null;
+  gd.scrollIntoView({block: 'center'});
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+  const pts = [];
+  for (const tr of gd._fullData) {
+    if (!tr.customdata || tr.name === 'selected') continue;
+    for (let k = 0; k < tr.x.length; k++)
+      pts.push([xa.l2p(tr.x[k]), ya.l2p(tr.y[k]), Number(tr.customdata[k])]);
+  }
+  let best = null, bestGap = -1;
+  for (const [x, y, id] of pts) {
+    if (x < 0.15 * box.width || x > 0.85 * box.width
+        || y < 0.15 * box.height || y > 0.85 * box.height) continue;
+    let gap = Infinity;
+    for (const [u, v, other] of pts)
+      if (other !== id) gap = Math.min(gap, Math.hypot(x - u, y - v));
+    if (gap > bestGap) { bestGap = gap; best = {px: box.x + x, py: box.y + y, id: id, gap: gap}; }
+  }
+  return best;
+}"""
+
+
 def _click(page, point) -> None:
     page.mouse.move(point["px"], point["py"])
     page.wait_for_timeout(80)
@@ -57,7 +84,10 @@ def test_selecting_a_point_in_one_compare_map_highlights_it_in_the_others(page, 
     page.wait_for_function(_READY_JS, arg=3, timeout=90_000)
     # a point of the first autoencoder's map, once that map has its traces
     point = page.wait_for_function(_POINT_JS, arg=[1, None], timeout=60_000).json_value()
-    # a small box drawn around it (the maps are in box-select mode)
+    # a click selects a point; a box needs the toolbar's Box Select first
+    page.mouse.move(point["px"], point["py"])
+    page.locator(".js-plotly-plot").nth(1).locator('[data-title="Box Select"]').click()
+    # a small box drawn around it
     page.mouse.move(point["px"] - 5, point["py"] - 5)
     page.mouse.down()
     page.mouse.move(point["px"] + 5, point["py"] + 5, steps=4)
@@ -66,6 +96,33 @@ def test_selecting_a_point_in_one_compare_map_highlights_it_in_the_others(page, 
         page.wait_for_function(_RING_JS, arg=[other, point["id"]], timeout=30_000)
     page.wait_for_function("(t) => document.body.innerText.includes(t)",
                            arg=f"original #{point['id']}", timeout=30_000)
+
+
+def test_a_single_click_on_a_point_selects_it_in_every_map_with_its_reconstructions(
+        page, app_server):
+    page.goto(app_server.url("/compare", lang="en", dataset="digits"))
+    page.wait_for_function(_READY_JS, arg=5, timeout=90_000)   # 3 maps, metric bars, R–D
+    names = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].slice(1, 3)
+        .map(gd => gd._fullLayout.title.text.replace(/<[^>]*>/g, '').split(' (')[0])""")
+    assert names == ["digits-vae-2d", "digits-ae-2d"], page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".map(gd => gd._fullLayout.title.text)")
+    point = page.wait_for_function(_ISOLATED_POINT_JS, arg=1, timeout=60_000).json_value()
+    assert point["gap"] > 6   # nothing else within a few pixels: the click can only hit it
+    _click(page, point)       # one click, no drag, no toolbar
+    for other in (0, 1, 2):   # PCA's map, the clicked map itself and the other model's map
+        page.wait_for_function(_RING_JS, arg=[other, point["id"]], timeout=30_000)
+    page.wait_for_function("(t) => document.body.innerText.includes(t)",
+                           arg=f"original #{point['id']}", timeout=30_000)
+    captions = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stImage]')]
+        .map(el => el.innerText.trim())""")
+    # the original and one reconstruction per method (PCA and both models), one image each
+    assert captions.count(f"original #{point['id']}") == 1
+    for name in ("PCA 2-D", *names):
+        assert captions.count(name) == 1, (name, captions)
+    rings = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].slice(0, 3)
+        .map(gd => gd._fullData.find(t => t.name === 'selected').x.length)""")
+    assert rings == [1, 1, 1]   # exactly the clicked image, nothing else
 
 
 def test_gaps_page_shows_both_heatmaps_and_fractions_and_a_clicked_cell(page, app_server):
