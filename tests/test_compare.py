@@ -87,3 +87,31 @@ def test_tsne_reference_embeds_train_subset_and_test_together(small):
     assert len(subset.x_train) == 100 and len(subset.x_test) == 200
     row = compare_metrics({"t-SNE": ref}, subset, trust_points=100)["t-SNE"]
     assert row["knn5"] > 0.5
+
+
+def test_ae_rate_distortion_beats_pca_at_low_dimensions_and_improves_with_size():
+    from ae_core.compare import ae_rate_distortion, pca_rate_distortion
+    from ae_core.data import load_dataset
+
+    data = load_dataset("digits")
+    ae = ae_rate_distortion(data.x_train, data.x_test, dims=(1, 2, 8), epochs=60)
+    pca = pca_rate_distortion(data.x_train, data.x_test, dims=(1, 2, 8))
+    assert list(ae) == [1, 2, 8]
+    assert ae[1] > ae[2] > ae[8]
+    assert ae[2] < 0.9 * pca[2]  # a nonlinear 2-D code keeps more than two linear axes
+
+
+def test_ae_rate_distortion_reports_progress_and_stops_with_what_it_has():
+    from ae_core.compare import ae_rate_distortion
+    from ae_core.tasks import TaskContext
+
+    class StopAfterFirst(TaskContext):
+        def progress(self, fraction, text=None):
+            super().progress(fraction, text)
+            if fraction > 0.6:  # partway through the second of two sizes
+                self.request_stop()
+
+    ctx = StopAfterFirst()
+    x = torch.rand(64, 1, 8, 8)
+    out = ae_rate_distortion(x, x, dims=(1, 2), epochs=20, batch_size=16, ctx=ctx)
+    assert list(out) == [1] and ctx.text == "2-D" and 0.6 < ctx.fraction < 1.0
