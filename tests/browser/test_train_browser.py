@@ -6,6 +6,7 @@ A failing test leaves a screenshot in ``test-artifacts/`` (see conftest.py).
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlparse
 
 from tests.browser.conftest import ARTIFACTS
 
@@ -49,3 +50,71 @@ def test_train_watch_stop_and_find_the_model(page, app_server):
     page.wait_for_function("() => document.body.innerText.includes('My models')")
     page.locator('[data-testid=stDataFrame]').wait_for(timeout=30_000)
     page.get_by_role("button", name="Delete…").wait_for()
+
+
+_EPOCH_JS = """(total) => {
+  const m = document.body.innerText.match(new RegExp(`Epoch (\\\\d+) of ${total}`));
+  return m ? Number(m[1]) : -1;
+}"""
+
+
+def _job_param(page) -> str:
+    return parse_qs(urlparse(page.url).query).get("job", [""])[0]
+
+
+def _shows_running_job(page, job_id: str, epochs: int, at_least: int) -> int:
+    """Wait until the page shows job ``job_id`` running at epoch ≥ ``at_least``; its epoch."""
+    page.wait_for_function(f"(n) => ({_EPOCH_JS})({epochs}) >= n", arg=max(at_least, 1),
+                           timeout=60_000)
+    # the URL names the same job (the shell rewrites it at the end of the run), so that a
+    # refresh from here would find it too
+    page.wait_for_function("(id) => new URL(location.href).searchParams.get('job') === id",
+                           arg=job_id)
+    page.get_by_role("button", name="Stop").wait_for()
+    assert "Training…" in _text(page)
+    return page.evaluate(_EPOCH_JS, epochs)
+
+
+def test_a_running_job_survives_a_refresh_and_a_visit_to_another_page(page, app_server,
+                                                                      context):
+    epochs = 5000   # far more than the test lasts: the job is still running at the end
+    page.goto(app_server.url("/train", lang="en", dataset="digits"))
+    page.get_by_role("button", name="Start training").wait_for()
+    box = page.locator('input[aria-label="Epochs"]')
+    box.fill(str(epochs))
+    box.press("Enter")
+    page.wait_for_function("(n) => document.querySelector('input[aria-label=\"Epochs\"]')"
+                           ".value === String(n)", arg=epochs)
+    page.get_by_role("button", name="Start training").click()
+    page.wait_for_function(f"() => ({_EPOCH_JS})({epochs}) >= 1", timeout=60_000)
+    page.wait_for_function("() => new URL(location.href).searchParams.get('job')")
+    job_id = _job_param(page)
+    epoch = _shows_running_job(page, job_id, epochs, 1)
+
+    # a refresh is a new Streamlit session: it finds the job through ?job= in the registry
+    page.reload()
+    epoch = _shows_running_job(page, job_id, epochs, epoch)
+
+    # another page through the sidebar, then back: the same session, the same job
+    page.locator("[data-testid=stSidebarNav] a", has_text="My models").click()
+    page.wait_for_function("() => location.pathname.endsWith('/models')"
+                           " && document.body.innerText.includes('My models')")
+    page.get_by_role("button", name="Stop").wait_for(state="detached")
+    page.locator("[data-testid=stSidebarNav] a", has_text="Train").click()
+    page.wait_for_function("() => location.pathname.endsWith('/train')")
+    epoch = _shows_running_job(page, job_id, epochs, epoch)
+
+    # a browser that never saw this job does not get it: jobs belong to their owner
+    stranger = context.new_page()
+    try:
+        stranger.goto(app_server.url("/train", lang="en", dataset="digits"))
+        stranger.get_by_role("button", name="Start training").wait_for()
+        assert "Current training" not in _text(stranger)
+    finally:
+        stranger.close()
+
+    page.get_by_role("button", name="Stop").click()
+    page.wait_for_function("() => document.body.innerText.includes('Saved as')",
+                           timeout=60_000)
+    assert "Stopped" in _text(page)
+    assert page.evaluate(_EPOCH_JS, epochs) < epochs   # stopped early, not finished
