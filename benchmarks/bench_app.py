@@ -13,12 +13,21 @@ where the new image is loaded, measured inside the page. Needs MNIST in the
 data folder for the 10k / 70k figures (else it measures digits and says so)::
 
     AE_DATA_DIR=../shared/datasets python benchmarks/bench_app.py
+
+``--under-training`` measures instead what one user's training costs another user:
+session B (a browser context of its own) clicks the Explore map idle, then session A
+starts a training of the same dataset through the Train page form and keeps watching
+it, and B clicks again while A's job runs; it prints both, their ratio (target ≤ 2×)
+and stops A's job::
+
+    AE_DATA_DIR=../shared/datasets python benchmarks/bench_app.py --under-training
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -40,6 +49,8 @@ from tests.browser.driver import (
 
 TARGETS = {"cold start": 4.0, "click → image (10k)": 0.3, "click → image (70k)": 0.5,
            "slider → image": 0.1}
+TRAINING_RATIO_TARGET = 2.0   # click → image while another session trains, over idle
+TRAINING_EPOCHS = 200         # far more than the measurement lasts: A's job is stopped
 
 _ARM_JS = """(watched) => {
   const b = window.__bench = {t0: null, t1: null};
@@ -75,9 +86,9 @@ def _settle(page) -> None:
     page.wait_for_timeout(150)
 
 
-def measure_clicks(page, driver: MapDriver, repeats: int) -> list[float]:
+def measure_clicks(page, driver: MapDriver, repeats: int, seed: int = 11) -> list[float]:
     times = []
-    for x, y, _row in driver.data_points(repeats, seed=11):
+    for x, y, _row in driver.data_points(repeats, seed=seed):
         px, py = driver.to_pixels(x, y)
         page.mouse.move(px, py)
         page.wait_for_timeout(80)
@@ -142,11 +153,88 @@ def summary(name: str, times: list[float]) -> str:
     return f"{name:<24} n={len(times):<3} p50 {p50:6.3f} s   p95 {p95:6.3f} s{verdict}"
 
 
+_EPOCH_JS = """() => {
+  const m = document.body.innerText.match(/Epoch (\\d+) of (\\d+)/);
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}"""
+
+
+def _epoch(page) -> tuple[int, int] | None:
+    found = page.evaluate(_EPOCH_JS)
+    return tuple(found) if found else None
+
+
+def start_training(context, server: AppServer, dataset: str, epochs: int):
+    """Session A: the Train page form, Start training, until its first epoch is done."""
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    page.goto(server.url("/train", lang="en", dataset=dataset))
+    page.get_by_role("button", name="Start training").wait_for()
+    box = page.locator('input[aria-label="Epochs"]')
+    box.fill(str(epochs))
+    box.press("Enter")
+    page.wait_for_function("(n) => document.querySelector('input[aria-label=\"Epochs\"]')"
+                           ".value === String(n)", arg=epochs)
+    page.get_by_role("button", name="Start training").click()
+    # steady state: the data is loaded and at least one epoch of the loop has run
+    page.wait_for_function(f"() => {{ const e = ({_EPOCH_JS})(); return e && e[0] >= 1; }}",
+                           timeout=600_000)
+    text = page.evaluate("() => document.body.innerText")
+    caption = re.search(rf"[^\n]* · \d+-D · {re.escape(dataset)}", text)
+    return page, caption.group(0) if caption else "?"
+
+
+def stop_training(page) -> str:
+    page.get_by_role("button", name="Stop").click()
+    page.wait_for_function("() => /Saved as|Stopped/.test(document.body.innerText)",
+                           timeout=300_000)
+    return "stopped" if "Stopped" in page.evaluate("() => document.body.innerText") else "?"
+
+
+def under_training(browser, env: dict, query: dict, repeats: int) -> int:
+    """Session B's click → image idle, then while session A trains: both and their ratio."""
+    dataset = query["dataset"]
+    with AppServer(env) as server:
+        context_b = browser.new_context(viewport=VIEWPORT)
+        context_a = browser.new_context(viewport=VIEWPORT)
+        page_b, driver, _ = open_map(context_b, server.url("/explore", **query, split="test"))
+        _settle(page_b)
+        measure_clicks(page_b, driver, 3, seed=5)            # warm-up, not counted
+        idle = measure_clicks(page_b, driver, repeats, seed=11)
+        load_idle = os.getloadavg()[0]
+        page_a, caption = start_training(context_a, server, dataset, TRAINING_EPOCHS)
+        first = _epoch(page_a)
+        busy = measure_clicks(page_b, driver, repeats, seed=23)
+        load_busy = os.getloadavg()[0]
+        last = _epoch(page_a)
+        running = "Training…" in page_a.evaluate("() => document.body.innerText")
+        outcome = stop_training(page_a)
+        context_a.close()
+        context_b.close()
+    print(f"session A trained {caption.strip()} through the Train page: epoch "
+          f"{first[0]} → {last[0]} of {last[1]} during B's clicks, "
+          f"{'still running' if running else 'NOT running'} at the end, then {outcome}")
+    print(f"load average: {load_idle:.1f} before A started, {load_busy:.1f} while it trained")
+    print(summary("click → image, idle", idle))
+    print(summary("click → image, A trains", busy))
+    for stat in (50, 95):
+        ratio = np.percentile(busy, stat) / np.percentile(idle, stat)
+        verdict = "ok" if ratio <= TRAINING_RATIO_TARGET else "SLOW"
+        print(f"ratio p{stat}: {ratio:.2f}×  {verdict} (target ≤ {TRAINING_RATIO_TARGET:g}×)")
+    if not running:
+        print("warning: A's job was not running throughout: the second figure is not valid")
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=20, help="clicks / slider moves each")
     parser.add_argument("--cold", type=int, default=3, help="cold starts (a new server each)")
     parser.add_argument("--model", default=None, help="model key (default: the app's default)")
+    parser.add_argument("--under-training", action="store_true",
+                        help="only click → image in one session, idle and while another "
+                             "session trains a model through the Train page")
     args = parser.parse_args(argv)
     if not chromium_available():
         print("needs Debian Chromium at /usr/bin/chromium (apt-get install -y chromium)")
@@ -164,6 +252,13 @@ def main(argv: list[str] | None = None) -> int:
           f"load average {os.getloadavg()[0]:.1f}")
     if dataset != "mnist":
         print("MNIST is not in the data folder: 10k / 70k figures are digits' 360 / 1797")
+    if args.under_training:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            try:
+                return under_training(browser, env, query, args.repeats)
+            finally:
+                browser.close()
     results = {}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
