@@ -127,24 +127,55 @@ def psnr_vs_noise(models: Mapping[str, Any], x: Any, kind: str, levels: Sequence
     return curves
 
 
+def _grey_array(img: Image.Image) -> np.ndarray:
+    """Any PIL image as grey float32 in [0, 1] (transparent parts on white, like paper)."""
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):  # 16-bit / float grey: scale by max
+        a = np.asarray(img, dtype=np.float32)
+        top = float(a.max())
+        return a / top if top > 0 else np.zeros_like(a)
+    if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(paper, rgba)
+    return np.asarray(img.convert("L"), dtype=np.float32) / 255.0
+
+
+def _pad_square(a: np.ndarray, fill: float) -> np.ndarray:
+    h, w = a.shape
+    side = max(h, w)
+    out = np.full((side, side), fill, dtype=np.float32)
+    top, left = (side - h) // 2, (side - w) // 2
+    out[top:top + h, left:left + w] = a
+    return out
+
+
 def prepare_upload(data: bytes, image_shape: Sequence[int], invert: bool | None = None
                    ) -> np.ndarray:
     """An uploaded picture as one model input (C, H, W) float32 in [0, 1].
 
-    Converted to grey, resized to the dataset's side and, when ``invert`` is None,
-    inverted if its border is bright (datasets here are light strokes on black).
+    Turned upright (EXIF), converted to grey (transparency on white), padded to a
+    square so it is not stretched, resized to the dataset's side and, when
+    ``invert`` is None, inverted if its border is bright (datasets here are light
+    strokes on black).
     """
+    from PIL import ImageOps
+
+    if not data:
+        raise DataError("The uploaded file is empty.")
     try:
         img = Image.open(io.BytesIO(data))
         img.load()
+        img = ImageOps.exif_transpose(img)
     except Exception as err:  # PIL raises many kinds for a bad file
         raise DataError(f"That file is not an image PIL can read: {err}") from err
     c, h, w = (int(s) for s in image_shape)
-    grey = img.convert("L").resize((w, h), Image.Resampling.LANCZOS)
-    a = np.asarray(grey, dtype=np.float32) / 255.0
+    a = _grey_array(img)
+    border = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
     if invert is None:
-        border = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
         invert = float(border.mean()) > 0.5
+    a = _pad_square(a, float(np.median(border)))
+    grey = Image.fromarray(np.clip(a * 255.0, 0, 255).round().astype(np.uint8))
+    a = np.asarray(grey.resize((w, h), Image.Resampling.LANCZOS), dtype=np.float32) / 255.0
     if invert:
         a = 1.0 - a
     return np.repeat(a[None], c, axis=0).astype(np.float32)

@@ -313,11 +313,19 @@ def time_to_knn(quick: bool, target: float = 0.7926) -> Row:
                {"seconds": reached.get("seconds", math.inf), **reached}, {"seconds": 90.0})
 
 
+def bench_anomaly(quick: bool = False) -> list[Row]:
+    """Deep SVDD protocol: one-class AUROC per MNIST digit (ae_core.bench_anomaly)."""
+    from ae_core.bench_anomaly import bench_deep_svdd
+
+    return bench_deep_svdd(quick)
+
+
 BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "quality": bench_quality,
     "hinton": bench_hinton,
     "vae": bench_examples_vae,
     "speed": bench_speed,
+    "anomaly": bench_anomaly,
 }
 
 

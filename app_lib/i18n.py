@@ -745,7 +745,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "sparse.mean_act": {"en": "mean activation", "ko": "평균 활성도"},
     "sparse.dead": {"en": "dead units", "ko": "죽은 유닛"},
     "sparse.always_on": {"en": "always-on units", "ko": "늘 켜진 유닛"},
-    "sparse.near_zero": {"en": "share of activations < 0.05", "ko": "0.05 미만 활성 비율"},
+    "sparse.near_zero": {"en": "share of activations < {v}", "ko": "{v} 미만 활성 비율"},
+    "sparse.fire": {"en": "A unit fires above", "ko": "유닛이 켜졌다고 보는 활성값"},
+    "sparse.fire_help": {"en": "A unit counts as firing on an image when its activation is above "
+                               "this; a unit that never fires is dead.",
+                         "ko": "활성값이 이보다 크면 그 이미지에서 유닛이 켜진 것으로 봅니다. "
+                               "한 번도 켜지지 않는 유닛은 죽은 유닛입니다."},
+    "sparse.fire_line": {"en": "fires above {v}", "ko": "{v} 초과면 켜짐"},
     "sparse.unit": {"en": "hidden unit (sorted)", "ko": "은닉 유닛 (정렬)"},
     "sparse.bars_title": {"en": "Mean activation of each unit (dashed: target ρ)",
                           "ko": "유닛별 평균 활성도 (점선: 목표 ρ)"},

@@ -23,6 +23,9 @@ from app_lib.background import task_panel
 from app_lib.figures import PALETTE
 from app_lib.i18n import bound, t
 
+FIRE_LEVELS = (0.001, 0.01, 0.05, 0.1, 0.2, 0.5)
+"""Choices of the activation above which a unit counts as firing on an image."""
+
 
 def _start(dataset: str) -> None:
     data = cache.get_dataset(dataset)
@@ -65,9 +68,9 @@ def _rho(model) -> float | None:
     return getattr(model.config, "rho", None) if model.config.variant == "sparse_kl" else None
 
 
-def _inspect(model, x, key: str) -> None:
+def _inspect(model, x, key: str, fire: float) -> None:
     codes = np.asarray(model.encode(x), dtype=np.float64)
-    stats = activation_stats(codes)
+    stats = activation_stats(codes, dead_below=fire)
     c1, c2, c3 = st.columns(3)
     c1.metric(t("sparse.mean_act"), f"{codes.mean():.3f}")
     c2.metric(t("sparse.dead"), int(stats["dead"].sum()))
@@ -86,6 +89,8 @@ def _inspect(model, x, key: str) -> None:
                        xaxis={"title": {"text": t("sparse.unit")}, "type": "category"})
     st.plotly_chart(bars, width="stretch", key=f"{key}_bars")
     hist = go.Figure(go.Histogram(x=codes.ravel(), nbinsx=60, marker_color=PALETTE[2]))
+    hist.add_vline(x=fire, line_dash="dash", line_color="#d00",
+                   annotation_text=t("sparse.fire_line", v=f"{fire:g}"))
     hist.update_layout(height=260, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                        title={"text": t("sparse.hist_title")}, yaxis={"type": "log"})
     st.plotly_chart(hist, width="stretch", key=f"{key}_hist")
@@ -109,6 +114,8 @@ def main() -> None:
     x = data.x_test
     which = st.radio(t("sparse.which"), ["decoder", "encoder"], key="sparse_which",
                      horizontal=True, format_func=lambda w: tr(f"sparse.which.{w}"))
+    fire = st.select_slider(t("sparse.fire"), FIRE_LEVELS, value=FIRE_LEVELS[0],
+                            key="sparse_fire", help=t("sparse.fire_help"))
     choices = {c.key: c for c in models_of(sel.dataset, ("sparse_l1", "sparse_kl"))}
     if choices:
         key = st.selectbox(t("sparse.model"), list(choices), key="sparse_model",
@@ -116,7 +123,7 @@ def main() -> None:
                                                     name=choices[k].name))
         try:
             model = cache.get_model(sel.dataset, choices[key]).embedder
-            _inspect(model, x, "sparse_main")
+            _inspect(model, x, "sparse_main", fire)
             _features(model, which, t(f"sparse.which.{which}"))
         except AECoreError as error:
             st.error(t("apps.error", error=error))
@@ -134,10 +141,10 @@ def main() -> None:
     rows = []
     for name, model in models.items():
         codes = np.asarray(model.encode(x), dtype=np.float64)
-        stats = activation_stats(codes)
+        stats = activation_stats(codes, dead_below=fire)
         rows.append({t("sparse.objective"): t(f"sparse.obj.{name}"),
                      t("sparse.mean_act"): float(codes.mean()),
-                     t("sparse.near_zero"): float(np.mean(np.abs(codes) < 0.05)),
+                     t("sparse.near_zero", v=f"{fire:g}"): float(np.mean(np.abs(codes) < fire)),
                      t("sparse.dead"): int(stats["dead"].sum()),
                      t("sparse.always_on"): int(stats["always_on"].sum()),
                      "PSNR (dB)": psnr(x, model.reconstruct(x))})

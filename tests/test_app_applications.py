@@ -140,6 +140,14 @@ def test_sparse_inspector_shows_units_rho_and_the_three_way_comparison():
     assert table["mean activation"].iloc[1] < table["mean activation"].iloc[2]
     assert table["PSNR (dB)"].gt(12).all()
     assert {"L1 on the codes", "KL to ρ", "no penalty"} <= set(captions(at))
+    # a higher firing threshold: more units count as dead, the histogram's line moves
+    dead = {m.label: m.value for m in at.metric}["dead units"]
+    at.select_slider(key="sparse_fire").set_value(0.5).run()
+    assert_clean(at)
+    assert int({m.label: m.value for m in at.metric}["dead units"]) > int(dead)
+    hist = chart(at, "All activations on the test set")
+    assert [sh["x0"] for sh in hist["layout"]["shapes"]] == [0.5]
+    assert "share of activations < 0.5" in at.dataframe[0].value.columns
 
 
 def test_compression_curve_png_line_and_bits_slider():

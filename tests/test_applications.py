@@ -207,3 +207,37 @@ def test_sparse_comparison_stops_between_and_within_models(digits):
     assert calls == [(0, "sparse_l1"), (1, "sparse_kl")]
     assert list(models) == ["sparse_l1", "sparse_kl"]
     assert len(models["sparse_l1"].history) == 5 and len(models["sparse_kl"].history) == 1
+
+
+def _png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_prepare_upload_puts_transparency_on_white_paper():
+    img = Image.new("RGBA", (28, 28), (0, 0, 0, 0))   # a black stroke on a transparent sheet
+    for i in range(6, 22):
+        img.putpixel((14, i), (0, 0, 0, 255))
+    out = app.prepare_upload(_png(img), (1, 28, 28))
+    assert out[0, 0, 0] == pytest.approx(0.0)             # background: dark after inversion
+    assert out[0, 6:22, 14].min() > 0.9                    # the stroke: bright
+
+
+def test_prepare_upload_keeps_the_aspect_ratio_and_the_channels():
+    img = Image.new("L", (60, 20), 255)                    # wide white picture
+    img.paste(0, (20, 0, 40, 20))                          # a black 20×20 square in the middle
+    out = app.prepare_upload(_png(img), (3, 12, 12))
+    assert out.shape == (3, 12, 12) and np.array_equal(out[0], out[2])
+    lit = out[0] > 0.5
+    rows, cols = np.flatnonzero(lit.any(1)), np.flatnonzero(lit.any(0))
+    assert len(rows) == len(cols) == 4                     # still a square, not a 12×4 bar
+
+
+def test_prepare_upload_reads_16_bit_grey_and_refuses_empty_files():
+    a = np.zeros((16, 16), dtype=np.uint16)
+    a[4:12, 4:12] = 4000                                   # dark border: no inversion
+    out = app.prepare_upload(_png(Image.fromarray(a)), (1, 8, 8))
+    assert out.max() == pytest.approx(1.0, abs=0.02) and out[0, 0, 0] == pytest.approx(0.0)
+    with pytest.raises(DataError, match="empty"):
+        app.prepare_upload(b"", (1, 8, 8))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +51,7 @@ def _wait_changed(page, before: str) -> None:
     ("/anomaly", "Threshold", 3),
     ("/compression", "Bits per code value", 1),
     ("/features", "PCA dimensions", 1),
+    ("/sparse", "A unit fires above", 2),
 ])
 def test_moving_a_slider_redraws_the_figure(page, app_server, path, label, charts):
     before = _open(page, app_server, path, charts)
@@ -59,3 +63,25 @@ def test_sparse_switching_the_feature_source_redraws_the_features(page, app_serv
     before = _open(page, app_server, "/sparse", 2)
     page.get_by_text("encoder rows (what each unit looks for)").click()
     _wait_changed(page, before)
+
+
+UPLOAD_CAPTION = "your image (converted) · with the noise above · denoised"
+UPLOADED_JS = """(caption) => Array.from(document.querySelectorAll('[data-testid="stImage"]'))
+    .some(box => box.innerText.includes(caption)
+        && Array.from(box.querySelectorAll('img')).some(i => i.complete && i.naturalWidth > 0))"""
+
+
+def test_denoising_an_uploaded_image_shows_it_denoised(page, app_server, tmp_path):
+    img = Image.new("RGB", (120, 90), "white")          # a dark "1" on white paper, not square
+    for y in range(15, 75):
+        for x in range(56, 64):
+            img.putpixel((x, y), (20, 20, 20))
+    path = tmp_path / "my-digit.png"
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    path.write_bytes(buf.getvalue())
+    _open(page, app_server, "/denoising", 1)
+    assert not page.evaluate(UPLOADED_JS, UPLOAD_CAPTION)
+    page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(path))
+    page.wait_for_function(UPLOADED_JS, arg=UPLOAD_CAPTION, timeout=60_000)
+    assert page.get_by_text("my-digit.png").count() >= 1
