@@ -102,11 +102,12 @@ def test_a_single_click_on_a_point_selects_it_in_every_map_with_its_reconstructi
         page, app_server):
     page.goto(app_server.url("/compare", lang="en", dataset="digits"))
     page.wait_for_function(_READY_JS, arg=5, timeout=90_000)   # 3 maps, metric bars, R–D
-    names = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].slice(1, 3)
-        .map(gd => gd._fullLayout.title.text.replace(/<[^>]*>/g, '').split(' (')[0])""")
-    assert names == ["digits-vae-2d", "digits-ae-2d"], page.evaluate(
-        "() => [...document.querySelectorAll('.js-plotly-plot')]"
-        ".map(gd => gd._fullLayout.title.text)")
+    names = ["digits-vae-2d", "digits-ae-2d"]
+    # the maps in order (a chart being re-mounted by a rerun is briefly out of the DOM)
+    page.wait_for_function("""(names) => [...document.querySelectorAll('.js-plotly-plot')]
+        .slice(1, 3).map(gd => gd._fullLayout.title.text.replace(/<[^>]*>/g, '')
+                                                     .split(' (')[0]).join() === names.join()""",
+                           arg=names, timeout=30_000)
     point = page.wait_for_function(_ISOLATED_POINT_JS, arg=1, timeout=60_000).json_value()
     assert point["gap"] > 6   # nothing else within a few pixels: the click can only hit it
     _click(page, point)       # one click, no drag, no toolbar
