@@ -8,6 +8,7 @@ it again. A fragment polls the job's snapshot while it is active and stops when 
 from __future__ import annotations
 
 import functools
+import time
 import uuid
 
 import streamlit as st
@@ -23,6 +24,7 @@ from app_lib import train_view as tv
 from app_lib.i18n import bound, current_language, t, variant_name
 
 POLL_S = 0.5
+CHARTS_EVERY_S = 2.0  # at most one page rerun per this many seconds for new charts
 OWNER_KEY = "_train_owner"
 REFRESHED_KEY = "_train_refreshed"
 ERROR_KEY = "_train_error"
@@ -233,40 +235,57 @@ def _open_in_explore(dataset: str, model_name: str) -> None:
     st.session_state[state.MODEL_KEY] = f"store:{model_name}"
 
 
+def _progress(s, job) -> None:
+    bar, stop = st.columns([5, 1], vertical_alignment="bottom")
+    bar.progress(min(max(s.progress, 0.0), 1.0),
+                 text=t("train.progress", epoch=s.epoch, epochs=s.epochs,
+                        pct=100 * s.progress, eta=_eta_text(s)))
+    if s.active:
+        stop.button(t("train.stop"), key="train_stop", on_click=job.stop,
+                    help=t("train.stop_help"), disabled=s.status == "stopping",
+                    width="stretch")
+    _status(s)
+
+
 def job_view(job) -> None:
+    """The job's progress, polled; its charts, redrawn by the page once per epoch.
+
+    Only the progress bar reruns every ``POLL_S``: re-sending the loss curves and
+    the probe map on every poll would cost the server and every watching browser
+    CPU that a training machine shared by a class does not have.
+    """
     snap = job.snapshot()
+    drawn_at = time.monotonic()
+    st.subheader(t("train.job"))
+    st.caption(t("train.job_caption", variant=variant_name(snap.spec.variant),
+                 dim=snap.spec.model.get("latent_dim", "?"), dataset=snap.spec.dataset))
+    if snap.active:
 
-    @st.fragment(run_every=POLL_S if snap.active else None)
-    def live():
-        s = job.snapshot()
-        if not s.active and snap.active:  # it ended while we were polling
-            _finish_once(job.id)
-        st.subheader(t("train.job"))
-        st.caption(t("train.job_caption", variant=variant_name(s.spec.variant),
-                     dim=s.spec.model.get("latent_dim", "?"), dataset=s.spec.dataset))
-        bar, stop = st.columns([5, 1], vertical_alignment="bottom")
-        bar.progress(min(max(s.progress, 0.0), 1.0),
-                     text=t("train.progress", epoch=s.epoch, epochs=s.epochs,
-                            pct=100 * s.progress, eta=_eta_text(s)))
-        if s.active:
-            stop.button(t("train.stop"), key="train_stop", on_click=job.stop,
-                        help=t("train.stop_help"), disabled=s.status == "stopping",
-                        width="stretch")
-        _status(s)
-        replay = None
-        if not s.active and len(s.probe_codes) > 1:
-            n = len(s.probe_codes) - 1
-            replay = st.slider(t("train.replay"), 0, n, n, key=f"replay_{job.id}",
-                               help=t("train.replay_help"))
-        _charts(s, replay)
-        if not s.active and s.model_name and st.button(
-                t("train.explore"), key="train_explore", on_click=_open_in_explore,
-                args=(s.spec.dataset, s.model_name)):
-            st.switch_page("pages/explore.py")
+        @st.fragment(run_every=POLL_S)
+        def live():
+            s = job.snapshot()
+            if not s.active:
+                _finish_once(job.id)
+                st.rerun(scope="app")
+            if s.epoch != snap.epoch and time.monotonic() - drawn_at >= CHARTS_EVERY_S:
+                st.rerun(scope="app")  # a new epoch: redraw the charts once
+            _progress(s, job)
 
-    live()
-    if not snap.active:
-        _finish_once(job.id)
+        live()
+        _charts(snap, None)
+        return
+    _progress(snap, job)
+    replay = None
+    if len(snap.probe_codes) > 1:
+        n = len(snap.probe_codes) - 1
+        replay = st.slider(t("train.replay"), 0, n, n, key=f"replay_{job.id}",
+                           help=t("train.replay_help"))
+    _charts(snap, replay)
+    if snap.model_name and st.button(t("train.explore"), key="train_explore",
+                                     on_click=_open_in_explore,
+                                     args=(snap.spec.dataset, snap.model_name)):
+        st.switch_page("pages/explore.py")
+    _finish_once(job.id)
 
 
 # ------------------------------------------------------------------ page
