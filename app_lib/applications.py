@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import Any
+
 import numpy as np
+import streamlit as st
 
 from ae_core.imaging import png_bytes, scale_for, tile
+from ae_core.tasks import DONE, FAILED, STOPPED, TASKS, TaskContext, TaskRefused, TaskState
 from app_lib import catalog
+from app_lib.background import task_panel
 from app_lib.catalog import ModelChoice
+from app_lib.i18n import t
 
 SAMPLE_SEED = 0
 
@@ -67,3 +74,48 @@ def sparse_task_key(dataset: str) -> tuple:
 def features_task_key(dataset: str, pca_k: int, seed: int, stamps: tuple) -> tuple:
     """The Feature learning page's label-efficiency scores."""
     return ("features", dataset, int(pca_k), int(seed), tuple(stamps))
+
+
+def _start(key: Hashable, make_fn: Callable[[], Callable[[TaskContext], Any]],
+           widget_key: str) -> bool:
+    """Start the task; the one this session started before on this page is stopped.
+
+    Changing a setting (another normal class, another PCA size) should not leave the
+    old computation running until the machine's cap refuses new ones; it ends as
+    "stopped" and resumes from scratch with "Train again" if the user goes back.
+    """
+    slot = f"_{widget_key}_started"
+    previous = st.session_state.get(slot)
+    if previous is not None and previous != key:
+        task = TASKS.get(previous)
+        if task is not None and task.state().running:
+            task.stop()
+    try:
+        TASKS.start(key, make_fn())
+    except TaskRefused:
+        st.warning(t("apps.busy"), icon="⏳")
+        return False
+    st.session_state[slot] = key
+    return True
+
+
+def background(key: Hashable, make_fn: Callable[[], Callable[[TaskContext], Any]],
+               widget_key: str, label: str, again: str) -> TaskState | None:
+    """Run ``make_fn()`` (a task function built in the script run) as the task ``key``.
+
+    Call on every run: starts the task if there is none, draws its progress panel
+    (with Stop) while it runs, and offers ``again`` (a button label) after a stop or
+    a failure. Returns the task's state once it has a result to draw (done, or
+    stopped with its partial result), else None.
+    """
+    if TASKS.get(key) is None and not _start(key, make_fn, widget_key):
+        return None
+    state = task_panel(key, widget_key, label)
+    if state is not None and state.status in (FAILED, STOPPED) and st.button(
+            again, key=f"{widget_key}_again", help=t("apps.again_help")):
+        TASKS.forget(key)
+        if _start(key, make_fn, widget_key):
+            st.rerun()
+    if state is None or state.status not in (DONE, STOPPED):
+        return None
+    return state

@@ -635,8 +635,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "apps.error": {"en": "Could not compute this: {error}", "ko": "계산하지 못했습니다: {error}"},
     "apps.retrain": {"en": "Train again", "ko": "다시 학습"},
     "apps.recompute": {"en": "Compute again", "ko": "다시 계산"},
-    "apps.retrain_help": {"en": "Start this training again from the beginning.",
-                          "ko": "이 학습을 처음부터 다시 시작합니다."},
+    "apps.again_help": {"en": "Start this computation again from the beginning.",
+                        "ko": "이 계산을 처음부터 다시 시작합니다."},
+    "apps.busy": {"en": "The machine is already running as many background computations as it "
+                        "allows. Once one has finished, touch any control to start this one.",
+                  "ko": "이 컴퓨터에서 허용된 만큼의 백그라운드 계산이 이미 실행 중입니다. "
+                        "하나가 끝나면 아무 설정이나 건드려 이 계산을 시작하세요."},
     "den.title": {"en": "Denoising", "ko": "잡음 제거"},
     "den.intro": {
         "en": "A denoising autoencoder was trained to map corrupted images back to clean ones. "

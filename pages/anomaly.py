@@ -9,49 +9,40 @@ import streamlit as st
 from ae_core.applications import anomaly_scores, normal_mask, threshold_report, train_normal_model
 from ae_core.errors import AECoreError
 from ae_core.metrics import anomaly_auroc, roc_curve_points
-from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
 from app_lib import cache, catalog, nav, widgets
 from app_lib.applications import (
     ANOMALY_HIDDEN,
     ANOMALY_LATENT_DIM,
     anomaly_epochs,
     anomaly_task_key,
+    background,
     models_of,
     strip_png,
 )
-from app_lib.background import task_panel
 from app_lib.figures import PALETTE
 from app_lib.i18n import bound, class_names, t
 
 N_WORST = 10
 
 
-def _start(dataset: str, normal: tuple[int, ...]) -> None:
+def _trainer(dataset: str, normal: tuple[int, ...]):
+    """The task function training the page's model (data picked here, in the script run)."""
     data = cache.get_dataset(dataset)
-    x = data.x_train[normal_mask(data.y_train, normal)]
-    shape = data.image_shape
+    x, shape = data.x_train[normal_mask(data.y_train, normal)], data.image_shape
 
     def train(ctx):
         return train_normal_model(x, shape, latent_dim=ANOMALY_LATENT_DIM, hidden=ANOMALY_HIDDEN,
-                                  epochs=anomaly_epochs(dataset),
-                                  on_trainer=ctx.watch)
+                                  epochs=anomaly_epochs(dataset), on_trainer=ctx.watch)
 
-    TASKS.start(anomaly_task_key(dataset, normal), train)
+    return train
 
 
 def _trained_model(dataset: str, normal: tuple[int, ...]):
-    """The model trained on the normal classes, or None while it trains (or failed)."""
-    key = anomaly_task_key(dataset, normal)
-    if TASKS.get(key) is None:
-        _start(dataset, normal)
+    """(model, cache stamp) trained on the normal classes; (None, None) while it trains."""
     n = int(normal_mask(cache.get_dataset(dataset).y_train, normal).sum())
-    state = task_panel(key, "anom_task", t("anom.training", n=n))
-    if state is not None and state.status in (FAILED, STOPPED) and st.button(
-            t("apps.retrain"), key="anom_retrain", help=t("apps.retrain_help")):
-        TASKS.forget(key)
-        _start(dataset, normal)
-        st.rerun()
-    if state is None or state.status not in (DONE, STOPPED):
+    state = background(anomaly_task_key(dataset, normal), lambda: _trainer(dataset, normal),
+                       "anom_task", t("anom.training", n=n), t("apps.retrain"))
+    if state is None:
         return None, None
     return state.result, f"{state.status}:{state.elapsed:.6f}"
 

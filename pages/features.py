@@ -8,10 +8,8 @@ import streamlit as st
 from ae_core import PCAEmbedder
 from ae_core.applications import label_efficiency
 from ae_core.errors import AECoreError
-from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
 from app_lib import cache, catalog, nav, widgets
-from app_lib.applications import features_task_key, models_of
-from app_lib.background import task_panel
+from app_lib.applications import background, features_task_key, models_of
 from app_lib.figures import PALETTE
 from app_lib.i18n import bound, t
 
@@ -22,7 +20,7 @@ RAW = "raw"
 VARIANTS = ("vanilla", "vae", "denoising", "sparse_l1", "sparse_kl")
 
 
-def _start(dataset: str, pca_k: int, seed: int, stamps: tuple) -> None:
+def _scorer(dataset: str, pca_k: int, seed: int):
     """Fit PCA, encode with every autoencoder and score few-label classifiers, in a task."""
     data = cache.get_dataset(dataset)
     xtr, ytr = data.x_train[:TRAIN_MAX], data.y_train[:TRAIN_MAX]
@@ -46,23 +44,15 @@ def _start(dataset: str, pca_k: int, seed: int, stamps: tuple) -> None:
             score(name, (model.encode(xtr), model.encode(xte)), i + 1)
         return result
 
-    TASKS.start(features_task_key(dataset, pca_k, seed, stamps), run)
+    return run
 
 
 def _efficiency(dataset: str, pca_k: int, seed: int, stamps: tuple) -> dict | None:
     """{feature set: {"knn": [...], "logreg": [...]}}, or None while it computes."""
-    key = features_task_key(dataset, pca_k, seed, stamps)
-    if TASKS.get(key) is None:
-        _start(dataset, pca_k, seed, stamps)
-    state = task_panel(key, "feat_task", t("feat.computing"))
-    if state is not None and state.status in (FAILED, STOPPED) and st.button(
-            t("apps.recompute"), key="feat_retry"):
-        TASKS.forget(key)
-        _start(dataset, pca_k, seed, stamps)
-        st.rerun()
-    if state is None or state.status not in (DONE, STOPPED):
-        return None
-    return state.result
+    state = background(features_task_key(dataset, pca_k, seed, stamps),
+                       lambda: _scorer(dataset, pca_k, seed), "feat_task", t("feat.computing"),
+                       t("apps.recompute"))
+    return None if state is None else state.result
 
 
 def main() -> None:

@@ -9,17 +9,16 @@ import streamlit as st
 from ae_core.applications import activation_stats, feature_images, train_sparse_comparison
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
-from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
 from app_lib import cache, nav, widgets
 from app_lib.applications import (
     SPARSE_FIT_MAX,
     SPARSE_UNITS,
+    background,
     models_of,
     sparse_epochs,
     sparse_task_key,
     strip_png,
 )
-from app_lib.background import task_panel
 from app_lib.figures import PALETTE
 from app_lib.i18n import bound, t
 
@@ -27,7 +26,8 @@ FIRE_LEVELS = (0.001, 0.01, 0.05, 0.1, 0.2, 0.5)
 """Choices of the activation above which a unit counts as firing on an image."""
 
 
-def _start(dataset: str) -> None:
+def _trainer(dataset: str):
+    """The task function training the three comparison models, with progress and stop."""
     data = cache.get_dataset(dataset)
     x, shape = data.x_train[:SPARSE_FIT_MAX], data.image_shape
     n_models = 3
@@ -45,23 +45,14 @@ def _start(dataset: str) -> None:
                                        on_trainer=attach,
                                        should_stop=lambda: ctx.stop_requested)
 
-    TASKS.start(sparse_task_key(dataset), train)
+    return train
 
 
 def _comparison_models(dataset: str) -> dict | None:
     """The comparison models (those trained before a stop), or None while they train."""
-    key = sparse_task_key(dataset)
-    if TASKS.get(key) is None:
-        _start(dataset)
-    state = task_panel(key, "sparse_task", t("sparse.training"))
-    if state is not None and state.status in (FAILED, STOPPED) and st.button(
-            t("apps.retrain"), key="sparse_retrain", help=t("apps.retrain_help")):
-        TASKS.forget(key)
-        _start(dataset)
-        st.rerun()
-    if state is None or state.status not in (DONE, STOPPED):
-        return None
-    return state.result
+    state = background(sparse_task_key(dataset), lambda: _trainer(dataset), "sparse_task",
+                       t("sparse.training"), t("apps.retrain"))
+    return None if state is None else state.result
 
 
 def _rho(model) -> float | None:

@@ -238,7 +238,7 @@ def test_anomaly_stop_keeps_the_model_as_trained_so_far_and_it_still_scores(monk
         metrics = {m.label: float(m.value) for m in at.metric}
         assert metrics["AUROC"] > 0.6              # two epochs on 3s already separate them
         assert chart(at, "ROC · AUROC")
-        assert at.button(key="anom_retrain")       # and it can be trained again in full
+        assert at.button(key="anom_task_again")       # and it can be trained again in full
     finally:
         gate.set()
         TASKS.forget(key)
@@ -266,3 +266,51 @@ def test_sparse_stop_keeps_the_models_trained_so_far(monkeypatch):
     finally:
         gate.set()
         TASKS.forget(key)
+
+
+def test_choosing_another_class_stops_the_training_this_session_started(monkeypatch):
+    first, second = anomaly_task_key("digits", (4,)), anomaly_task_key("digits", (5,))
+    for key in (first, second):
+        TASKS.forget(key)
+    gate, seen = _gated(monkeypatch, "train_normal_model", hold_after_epochs=1)
+    try:
+        at = open_app(ANOMALY, state={"anom_class": 4})
+        wait_for(lambda: 1 in seen)                     # class 4 is training
+        at.selectbox(key="anom_class").set_value(5).run()
+        assert_clean(at)
+        assert TASKS.get(second).state().running
+        gate.set()
+        assert TASKS.get(first).wait(60)
+        assert TASKS.get(first).state().status == STOPPED    # not left running
+        assert finish_task(at, second).status == DONE
+        assert_clean(at)
+        assert at.metric                                     # class 5's results
+    finally:
+        gate.set()
+        for key in (first, second):
+            TASKS.forget(key)
+
+
+def test_a_busy_machine_gets_a_message_and_the_task_starts_on_a_later_run():
+    key = anomaly_task_key("digits", (6,))
+    TASKS.forget(key)
+    release = threading.Event()
+    blockers = [("blocker", i) for i in range(TASKS.max_running)]
+    try:
+        for b in blockers:
+            TASKS.start(b, lambda ctx: release.wait(60))
+        at = open_app(ANOMALY, state={"anom_class": 6})
+        assert not at.exception
+        assert any("background computations" in w.value for w in at.warning)
+        assert TASKS.get(key) is None and not at.metric
+        release.set()
+        for b in blockers:
+            assert TASKS.get(b).wait(10)
+        at.run()
+        finish_task(at, key)
+        assert_clean(at)
+        assert not at.warning and at.metric
+    finally:
+        release.set()
+        for k in (key, *blockers):
+            TASKS.forget(k)
