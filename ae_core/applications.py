@@ -345,20 +345,45 @@ def bytes_per_image(latent_dim: int, bits: int) -> float:
     return latent_dim * bits / 8.0
 
 
-def compress(model: Any, x_fit: Any, x: Any, bits: int) -> np.ndarray:
-    """Reconstructions (N, C, H, W) in [0, 1] after quantising the codes to ``bits`` bits."""
-    lo, hi = code_range(model.encode(x_fit))
-    q = quantize(model.encode(x), bits, lo, hi)
+def _decode_quantized(model: Any, codes: Any, bits: int, lo: Any, hi: Any) -> np.ndarray:
+    q = quantize(codes, bits, lo, hi)
     return _clip_np(model.decode(dequantize(q, bits, lo, hi).astype(np.float32)))
 
 
-def rate_psnr(models: Mapping[str, Any], x_fit: Any, x: Any, bits: Sequence[int]
+def compress(model: Any, x_fit: Any, x: Any, bits: int,
+             fitted_range: tuple[Any, Any] | None = None) -> np.ndarray:
+    """Reconstructions (N, C, H, W) in [0, 1] after quantising the codes to ``bits`` bits.
+
+    The quantiser's range is ``code_range`` of the codes of ``x_fit``; pass it as
+    ``fitted_range`` to skip encoding ``x_fit`` again (``x_fit`` is then unused).
+    """
+    lo, hi = fitted_range if fitted_range is not None else code_range(model.encode(x_fit))
+    return _decode_quantized(model, model.encode(x), bits, lo, hi)
+
+
+def rate_psnr(models: Mapping[str, Any], x_fit: Any, x: Any, bits: Sequence[int],
+              fitted_ranges: Mapping[str, tuple[Any, Any]] | None = None,
+              on_model: Callable[[int, int], None] | None = None,
+              should_stop: Callable[[], bool] | None = None
               ) -> dict[str, list[tuple[float, float]]]:
-    """Per model, (bytes per image, mean PSNR dB) at each bit depth."""
+    """Per model, (bytes per image, mean PSNR dB) at each bit depth.
+
+    Each model encodes ``x_fit`` (for its quantiser range, unless given in
+    ``fitted_ranges``) and ``x`` once for all bit depths. ``on_model(done, total)``
+    reports progress; when ``should_stop()`` turns True the models done so far
+    are returned.
+    """
     out: dict[str, list[tuple[float, float]]] = {}
-    for name, model in models.items():
-        out[name] = [(bytes_per_image(model.latent_dim, b), psnr(x, compress(model, x_fit, x, b)))
-                     for b in bits]
+    for i, (name, model) in enumerate(models.items()):
+        if should_stop is not None and should_stop():
+            break
+        given = (fitted_ranges or {}).get(name)
+        lo, hi = given if given is not None else code_range(model.encode(x_fit))
+        codes = model.encode(x)
+        out[name] = [(bytes_per_image(model.latent_dim, b),
+                      psnr(x, _decode_quantized(model, codes, b, lo, hi))) for b in bits]
+        if on_model is not None:
+            on_model(i + 1, len(models))
     return out
 
 

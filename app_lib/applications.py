@@ -71,6 +71,11 @@ def sparse_task_key(dataset: str) -> tuple:
     return ("sparse", dataset, SPARSE_UNITS, SPARSE_FIT_MAX, sparse_epochs(dataset))
 
 
+def compression_task_key(dataset: str, stamps: tuple) -> tuple:
+    """The Compression page's PCA fits and rate–PSNR curves of every model."""
+    return ("compression", dataset, tuple(stamps))
+
+
 def features_task_key(dataset: str, pca_k: int, seed: int, stamps: tuple) -> tuple:
     """The Feature learning page's label-efficiency scores."""
     return ("features", dataset, int(pca_k), int(seed), tuple(stamps))

@@ -781,6 +781,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "이미지를 다시 만듭니다. 크기 = 잠재 차원 × 비트.",
     },
     "comp.bits": {"en": "Bits per code value", "ko": "코드 값당 비트"},
+    "comp.computing": {"en": "Measuring size and quality of every method…",
+                       "ko": "모든 방법의 크기와 화질을 재는 중…"},
     "comp.chart_title": {"en": "Size against quality", "ko": "크기와 화질"},
     "comp.x": {"en": "bytes per image", "ko": "이미지당 바이트"},
     "comp.png": {"en": "PNG ≈ {size} B", "ko": "PNG ≈ {size} B"},

@@ -7,11 +7,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ae_core import PCAEmbedder
-from ae_core.applications import compress, mean_png_bytes, rate_psnr
+from ae_core.applications import code_range, compress, mean_png_bytes, rate_psnr
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
 from app_lib import cache, catalog, nav, widgets
-from app_lib.applications import models_of, sample_rows, strip_png
+from app_lib.applications import (
+    background,
+    compression_task_key,
+    models_of,
+    sample_rows,
+    strip_png,
+)
 from app_lib.figures import PALETTE
 from app_lib.i18n import t
 
@@ -20,30 +26,43 @@ PCA_DIMS = (2, 8, 16, 32)
 N_EVAL = 500
 N_SHOWN = 8
 FIT_MAX = 5000
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _methods(dataset: str, stamps: tuple) -> dict:
-    """PCA at several sizes plus every deterministic autoencoder of this dataset."""
-    data = cache.get_dataset(dataset)
-    fit = data.x_train[:FIT_MAX]
-    out = {f"PCA {k}-D": PCAEmbedder(k).fit(fit) for k in PCA_DIMS
-           if k < int(np.prod(data.image_shape))}
-    for choice in models_of(dataset, ("vanilla", "denoising", "sparse_l1", "sparse_kl", "vae")):
-        out[f"{choice.name} ({choice.latent_dim}-D)"] = cache.get_model(dataset, choice)
-    return out
+VARIANTS = ("vanilla", "denoising", "sparse_l1", "sparse_kl", "vae")
 
 
 def _stamps(dataset: str) -> tuple:
     return tuple(catalog.model_stamp(c) for c in catalog.model_choices(dataset))
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _curves(dataset: str, stamps: tuple) -> tuple[dict, float]:
+def _sweeper(dataset: str):
+    """The task function: fit PCA at several sizes, then every model's rate–PSNR curve."""
     data = cache.get_dataset(dataset)
+    fit = data.x_train[:FIT_MAX]
     x = data.x_test[sample_rows(len(data.x_test), N_EVAL)]
-    curves = rate_psnr(_methods(dataset, stamps), data.x_train[:FIT_MAX], x, BITS)
-    return curves, mean_png_bytes(x)
+    models = {f"{c.name} ({c.latent_dim}-D)": cache.get_model(dataset, c)
+              for c in models_of(dataset, VARIANTS)}
+    dims = [k for k in PCA_DIMS if k < int(np.prod(data.image_shape))]
+
+    def run(ctx):
+        methods = {}
+        for k in dims:
+            if ctx.stop_requested:
+                break
+            methods[f"PCA {k}-D"] = PCAEmbedder(k).fit(fit)
+        methods.update(models)
+        ranges = {}
+        for name, model in methods.items():
+            if ctx.stop_requested:
+                break
+            ranges[name] = code_range(model.encode(fit))
+            ctx.progress(0.5 * len(ranges) / len(methods))
+        methods = {name: methods[name] for name in ranges}
+        curves = rate_psnr(methods, fit, x, BITS, fitted_ranges=ranges,
+                           on_model=lambda done, total: ctx.progress(0.5 + 0.5 * done / total),
+                           should_stop=lambda: ctx.stop_requested)
+        return {"methods": {name: methods[name] for name in curves}, "ranges": ranges,
+                "curves": curves, "png": mean_png_bytes(x)}
+
+    return run
 
 
 def main() -> None:
@@ -52,14 +71,17 @@ def main() -> None:
         return
     sel, data = start
     bits = st.select_slider(t("comp.bits"), options=list(BITS), value=4, key="comp_bits")
+    stamps = _stamps(sel.dataset)
     try:
-        with st.spinner(t("common.computing")):
-            stamps = _stamps(sel.dataset)
-            methods = _methods(sel.dataset, stamps)
-            curves, png = _curves(sel.dataset, stamps)
+        state = background(compression_task_key(sel.dataset, stamps), lambda: _sweeper(sel.dataset),
+                           "comp_task", t("comp.computing"), t("apps.recompute"))
     except AECoreError as error:
         st.error(t("apps.error", error=error))
         return
+    if state is None or not state.result["curves"]:
+        return
+    methods, ranges = state.result["methods"], state.result["ranges"]
+    curves, png = state.result["curves"], state.result["png"]
     fig = go.Figure()
     for i, (name, points) in enumerate(curves.items()):
         color = PALETTE[i % len(PALETTE)]
@@ -81,9 +103,8 @@ def main() -> None:
     rows = sample_rows(len(data.x_test), N_SHOWN)
     x = data.x_test[rows]
     st.image(strip_png(x.numpy()), caption=t("comp.original", size=f"{png:.0f}"))
-    fit = data.x_train[:FIT_MAX]
     for name, model in methods.items():
-        recon = compress(model, fit, x, bits)
+        recon = compress(model, None, x, bits, fitted_range=ranges[name])
         size = model.latent_dim * bits / 8
         st.image(strip_png(recon), caption=t("comp.recon", name=name, size=f"{size:g}",
                                              psnr=f"{psnr(x, recon):.1f}"))

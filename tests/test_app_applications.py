@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 import ae_core.applications
 from ae_core.pretrained import find_pretrained
 from ae_core.tasks import DONE, STOPPED, TASKS
-from app_lib.applications import anomaly_task_key, sparse_task_key
+from app_lib.applications import anomaly_task_key, compression_task_key, sparse_task_key
 from tests.test_app_compare import values
 from tests.test_app_pages import APP, assert_clean
 
@@ -150,9 +150,18 @@ def test_sparse_inspector_shows_units_rho_and_the_three_way_comparison():
     assert "share of activations < 0.5" in at.dataframe[0].value.columns
 
 
+def stamps(dataset: str = "digits") -> tuple:
+    from app_lib import catalog
+
+    return tuple(catalog.model_stamp(c) for c in catalog.model_choices(dataset))
+
+
+def compression_key(dataset: str = "digits"):
+    return compression_task_key(dataset, stamps(dataset))
+
+
 def test_compression_curve_png_line_and_bits_slider():
-    at = open_app(COMPRESSION)
-    assert_clean(at)
+    at = open_with_task(COMPRESSION, compression_key())
     spec = chart(at, "Size against quality")
     lines = {tr["name"]: tr for tr in spec["data"] if tr.get("name")}
     assert {"PCA 2-D", "PCA 8-D", "digits-denoising-16d (16-D)"} <= set(lines)
@@ -167,11 +176,9 @@ def test_compression_curve_png_line_and_bits_slider():
 
 
 def features_key(dataset: str = "digits", pca_k: int = 16, seed: int = 0):
-    from app_lib import catalog
     from app_lib.applications import features_task_key
 
-    stamps = tuple(catalog.model_stamp(c) for c in catalog.model_choices(dataset))
-    return features_task_key(dataset, pca_k, seed, stamps)
+    return features_task_key(dataset, pca_k, seed, stamps(dataset))
 
 
 def test_feature_learning_label_efficiency():

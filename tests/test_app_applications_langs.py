@@ -19,6 +19,7 @@ from tests.test_app_applications import (
     SPARSE,
     captions,
     chart,
+    compression_key,
     features_key,
     finish_task,
 )
@@ -27,7 +28,7 @@ from tests.test_app_pages import assert_clean, open_app
 
 def _task(page: str, dataset: str):
     return {ANOMALY: anomaly_task_key(dataset, (0,)), SPARSE: sparse_task_key(dataset),
-            FEATURES: features_key(dataset)}.get(page)
+            FEATURES: features_key(dataset), COMPRESSION: compression_key(dataset)}.get(page)
 
 
 def _open(page: str, **params):

@@ -241,3 +241,21 @@ def test_prepare_upload_reads_16_bit_grey_and_refuses_empty_files():
     assert out.max() == pytest.approx(1.0, abs=0.02) and out[0, 0, 0] == pytest.approx(0.0)
     with pytest.raises(DataError, match="empty"):
         app.prepare_upload(b"", (1, 8, 8))
+
+
+def test_compress_and_rate_psnr_reuse_a_fitted_range_and_stop_between_models(digits, pca8):
+    x = digits.x_test[:50]
+    fitted = app.code_range(pca8.encode(digits.x_train))
+    np.testing.assert_array_equal(app.compress(pca8, digits.x_train, x, 3),
+                                  app.compress(pca8, None, x, 3, fitted_range=fitted))
+    pca2 = PCAEmbedder(2).fit(digits.x_train)
+    full = app.rate_psnr({"a": pca8, "b": pca2}, digits.x_train, x, [2, 4])
+    assert full == app.rate_psnr({"a": pca8, "b": pca2}, None, x, [2, 4],
+                                 fitted_ranges={"a": fitted, "b": app.code_range(
+                                     pca2.encode(digits.x_train))})
+    assert full["a"][1][1] == pytest.approx(psnr(x, app.compress(pca8, digits.x_train, x, 4)))
+    seen = []
+    part = app.rate_psnr({"a": pca8, "b": pca2}, digits.x_train, x, [2, 4],
+                         on_model=lambda done, total: seen.append((done, total)),
+                         should_stop=lambda: len(seen) == 1)
+    assert list(part) == ["a"] and part["a"] == full["a"] and seen == [(1, 2)]
