@@ -19,6 +19,7 @@ from typing import Any
 import torch
 
 from ae_core.errors import AECoreError
+from ae_core.threads import lower_current_thread_priority
 
 ACTIVE = ("queued", "running", "stopping")
 
@@ -129,6 +130,7 @@ class TrainingJob:
             self._state.update(changes)
 
     def _run(self) -> None:
+        lower_current_thread_priority()  # a click elsewhere in the app comes first
         try:
             self._train_and_store()
         except AECoreError as e:

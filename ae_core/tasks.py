@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ae_core.errors import AECoreError
+from ae_core.threads import lower_current_thread_priority
 
 RUNNING, DONE, STOPPED, FAILED = "running", "done", "stopped", "failed"
 
@@ -109,6 +110,7 @@ class BackgroundTask:
         return self
 
     def _run(self) -> None:
+        lower_current_thread_priority()  # a click elsewhere in the app comes first
         try:
             result = self._fn(self._ctx)
         except AECoreError as e:  # an expected refusal: its sentence is the message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 
 import pytest
@@ -11,6 +13,7 @@ from ae_core.data import load_dataset
 from ae_core.jobs import JobRefused, JobRegistry, JobSpec
 from ae_core.models import build_model, make_config
 from ae_core.store import ModelStore
+from ae_core.threads import BACKGROUND_NICE
 from ae_core.training import TrainConfig, Trainer
 
 SMALL = {"hidden": [32], "latent_dim": 2}
@@ -123,3 +126,18 @@ def test_bad_settings_fail_the_job_with_a_message(registry, tmp_path):
     snap = job.snapshot()
     assert snap.status == "failed" and "β must be between" in snap.message
     assert ModelStore(tmp_path).list() == []
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="per-thread priorities need Linux")
+def test_the_training_thread_runs_at_the_lowest_priority(registry, tmp_path):
+    seen = []
+
+    def loader(name):  # called on the job's worker thread
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return load_dataset(name)
+
+    job = registry.start(spec(epochs=1), owner="nice", store=ModelStore(tmp_path),
+                         dataset_loader=loader)
+    assert job.wait(60)
+    assert seen == [BACKGROUND_NICE]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) != BACKGROUND_NICE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -11,6 +12,7 @@ import torch
 from ae_core.errors import AECoreError
 from ae_core.models import build_model, make_config
 from ae_core.tasks import DONE, FAILED, RUNNING, STOPPED, TaskBoard, TaskRefused
+from ae_core.threads import BACKGROUND_NICE
 from ae_core.training import TrainConfig, Trainer
 
 
@@ -128,3 +130,13 @@ def test_watch_mirrors_trainer_progress_and_stops_it_within_a_batch():
     state = task.state()
     assert state.status == STOPPED and state.result.status == "stopped"
     assert 0 < max(seen) < 0.5  # stopped long before the 1000 epochs
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="per-thread priorities need Linux")
+def test_workers_run_at_the_lowest_priority_and_the_caller_keeps_its_own():
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    task = TaskBoard().start("nice", lambda ctx: os.getpriority(
+        os.PRIO_PROCESS, threading.get_native_id()))
+    task.wait(5)
+    assert task.state().result == BACKGROUND_NICE
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
