@@ -321,3 +321,34 @@ def test_a_busy_machine_gets_a_message_and_the_task_starts_on_a_later_run():
         release.set()
         for k in (key, *blockers):
             TASKS.forget(k)
+
+
+def test_feature_learning_stop_keeps_the_feature_sets_scored_so_far(monkeypatch):
+    key = features_key(seed=7)
+    TASKS.forget(key)
+    gate, calls = threading.Event(), []
+    real = ae_core.applications.label_efficiency
+
+    def held(*args, **kwargs):
+        out = real(*args, **kwargs)
+        calls.append(list(out))
+        gate.wait(60)
+        return out
+
+    monkeypatch.setattr(ae_core.applications, "label_efficiency", held)
+    try:
+        at = open_app(FEATURES, state={"feat_seed": 7})
+        assert_clean(at)
+        wait_for(lambda: calls)                     # raw pixels scored, PCA not yet
+        at.button(key="feat_task_stop").click().run()
+        gate.set()
+        state = finish_task(at, key)
+        assert_clean(at)
+        assert state.status == STOPPED and list(state.result) == ["raw"]
+        lines = [tr["name"] for tr in chart(at, "Label efficiency")["data"]]
+        assert lines == ["raw pixels"]
+        assert any("Stopped after" in i.value for i in at.info)
+        assert at.button(key="feat_task_again")
+    finally:
+        gate.set()
+        TASKS.forget(key)
