@@ -168,7 +168,8 @@ def main() -> None:
     hi = float(np.max(scores))
     default = float(np.quantile(scores[~flags], 0.95))
     threshold = st.slider(t("anom.threshold"), 0.0, round(hi, 2), round(default, 2),
-                          step=round(max(hi / 200, 0.01), 2), key=f"anom_thr_{source}_{normal}")
+                          step=round(max(hi / 200, 0.01), 2),
+                          key=f"anom_thr_{source}_{normal}_{stamp}")  # new model, new slider
     _histogram(scores, flags, threshold)
     c1, c2 = st.columns(2)
     with c1:
