@@ -116,11 +116,15 @@ def background(key: Hashable, make_fn: Callable[[], Callable[[TaskContext], Any]
     if TASKS.get(key) is None and not _start(key, make_fn, widget_key):
         return None
     state = task_panel(key, widget_key, label)
-    if state is not None and state.status in (FAILED, STOPPED) and st.button(
-            again, key=f"{widget_key}_again", help=t("apps.again_help")):
-        TASKS.forget(key)
-        if _start(key, make_fn, widget_key):
-            st.rerun()
+    if state is not None and state.status in (FAILED, STOPPED):
+
+        def again_now() -> None:  # a callback: it runs before the next run draws anything
+            TASKS.forget(key)
+            _start(key, make_fn, widget_key)
+
+        if st.button(again, key=f"{widget_key}_again", on_click=again_now,
+                     help=t("apps.again_help")):
+            st.rerun()  # draw the new task's progress instead of the stopped result
     if state is None or state.status not in (DONE, STOPPED):
         return None
     return state

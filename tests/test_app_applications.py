@@ -240,12 +240,19 @@ def test_anomaly_stop_keeps_the_model_as_trained_so_far_and_it_still_scores(monk
         assert_clean(at)
         assert state.status == STOPPED
         model = state.result
+        stopped_task = TASKS.get(key)
         assert len(model.history) == 2             # the epochs finished before the stop
         assert any("Stopped after" in i.value for i in at.info)
         metrics = {m.label: float(m.value) for m in at.metric}
         assert metrics["AUROC"] > 0.6              # two epochs on 3s already separate them
         assert chart(at, "ROC · AUROC")
-        assert at.button(key="anom_task_again")       # and it can be trained again in full
+        at.button(key="anom_task_again").click().run()   # and it can be trained again in full
+        assert TASKS.get(key) is not stopped_task
+        again = finish_task(at, key)
+        assert_clean(at)
+        assert again.status == DONE and again.result is not model
+        assert len(again.result.history) == 60          # digits: the page's full 60 epochs
+        assert not any("Stopped after" in i.value for i in at.info)
     finally:
         gate.set()
         TASKS.forget(key)
