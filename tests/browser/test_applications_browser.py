@@ -85,3 +85,14 @@ def test_denoising_an_uploaded_image_shows_it_denoised(page, app_server, tmp_pat
     page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(path))
     page.wait_for_function(UPLOADED_JS, arg=UPLOAD_CAPTION, timeout=60_000)
     assert page.get_by_text("my-digit.png").count() >= 1
+
+
+def test_an_upload_that_is_not_an_image_gets_a_clear_message(page, app_server, tmp_path):
+    path = tmp_path / "notes.png"
+    path.write_bytes(b"this is text, not a picture")
+    _open(page, app_server, "/denoising", 1)
+    page.locator('[data-testid="stFileUploader"] input[type=file]').set_input_files(str(path))
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-testid=\"stAlert\"]'))"
+        ".some(a => a.innerText.includes('not an image PIL can read'))", timeout=60_000)
+    assert not page.evaluate(UPLOADED_JS, UPLOAD_CAPTION)
