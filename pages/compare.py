@@ -15,6 +15,7 @@ import streamlit as st
 
 from ae_core.compare import (
     METRIC_KEYS,
+    ae_rate_distortion,
     compare_metrics,
     pca_rate_distortion,
     tsne_reference,
@@ -23,17 +24,23 @@ from ae_core.errors import AECoreError
 from ae_core.imaging import png_bytes
 from ae_core.latent import fit_projection, selected_rows
 from ae_core.pretrained import list_pretrained
+from ae_core.tasks import FAILED, STOPPED, TASKS
 from app_lib import cache, catalog, nav, widgets
+from app_lib.background import task_panel
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, point_size
 from app_lib.i18n import bound, class_names, t
 
 ROWS_KEY = "compare_rows"
 TSNE_KEY = "compare_tsne"
+RD_ERROR_KEY = "_compare_rd_error"
 MAX_MODELS = 2
 MAX_SHOWN_ROWS = 6
 TRUST_POINTS = 2000
 RD_FIT_MAX = 10_000
+# The AE curve trained on this page: every size on digits; a subset and few epochs elsewhere.
+RD_AE_EPOCHS = {"digits": 60}
+RD_AE_EPOCHS_LARGE = 4
 BAR_KEYS = ("knn1", "knn5", "trustworthiness", "silhouette")
 
 
@@ -218,11 +225,50 @@ def _metrics_view(sel, choices, tsne_row: dict | None = None) -> dict[str, dict]
     return table
 
 
+def _rd_task_key(dataset: str) -> tuple:
+    return ("compare-ae-rate-distortion", dataset)
+
+
+def _start_ae_curve(dataset: str) -> None:
+    """Train one plain AE per latent size in a worker thread (shared by every session)."""
+    data = cache.get_dataset(dataset)
+    x = data.x_train
+    if len(x) > RD_FIT_MAX:
+        x = x[np.sort(np.random.default_rng(0).choice(len(x), RD_FIT_MAX, replace=False))]
+    epochs = RD_AE_EPOCHS.get(dataset, RD_AE_EPOCHS_LARGE)
+    TASKS.start(_rd_task_key(dataset),
+                lambda ctx: ae_rate_distortion(x, data.x_test, epochs=epochs, ctx=ctx))
+
+
+def _on_train_curve(dataset: str) -> None:
+    """Button callback (runs before the page does, so the page already shows the task)."""
+    try:
+        _start_ae_curve(dataset)
+    except AECoreError as error:
+        st.session_state[RD_ERROR_KEY] = str(error)
+
+
+def _ae_curve(dataset: str) -> dict[int, float] | None:
+    """The page-trained AE curve if there is one; otherwise a button that starts it."""
+    state = task_panel(_rd_task_key(dataset), "compare_rd", t("compare.rd_training"))
+    if error := st.session_state.pop(RD_ERROR_KEY, None):
+        st.error(t("error.model", error=error))
+    if state is None or state.status in (FAILED, STOPPED):
+        st.button(t("compare.rd_train"), key="compare_rd_train", icon="🏋️",
+                  help=t("compare.rd_train_help"), on_click=_on_train_curve, args=(dataset,))
+    return state.result if state is not None and state.result else None
+
+
 def _rate_distortion_view(sel, table) -> None:
     st.subheader(t("compare.rd_title"))
     curve = rate_distortion(sel.dataset)
     fig = go.Figure(go.Scatter(x=list(curve), y=list(curve.values()), mode="lines+markers",
                                name="PCA", line={"color": "#555"}))
+    ae_curve = _ae_curve(sel.dataset)
+    if ae_curve:
+        fig.add_trace(go.Scatter(x=list(ae_curve), y=list(ae_curve.values()),
+                                 mode="lines+markers", name=t("compare.rd_ae_curve"),
+                                 line={"color": PALETTE[0], "dash": "dash"}))
     points = {m.name: (m.latent_dim, m.metrics["mse"])
               for m in list_pretrained(sel.dataset) if "mse" in m.metrics}
     points.update({name: (row["latent_dim"], row["mse"]) for name, row in table.items()

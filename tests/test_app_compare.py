@@ -62,6 +62,28 @@ def test_compare_shows_pca_and_the_models_with_metrics_and_rate_distortion():
     assert any("active" in c.value for c in at.caption)   # VAE: active units and KL per dim
 
 
+def test_the_ae_curve_trains_in_the_background_and_lies_below_pca_at_low_sizes():
+    from ae_core.tasks import TASKS
+
+    at = open_app(COMPARE)
+    TASKS.forget(("compare-ae-rate-distortion", "digits"))
+    at.run()
+    at.button(key="compare_rd_train").click().run()
+    assert_clean(at)
+    task = TASKS.get(("compare-ae-rate-distortion", "digits"))
+    assert task is not None, "the button starts a background task"
+    assert task.wait(240), "the AE sweep on digits should take well under a minute"
+    at.run()
+    assert_clean(at)
+    rd = next(s for s in charts(at) if s["layout"].get("xaxis", {}).get("type") == "log")
+    curves = {tr["name"]: dict(zip(values(tr["x"]), values(tr["y"]), strict=True))
+              for tr in rd["data"]}
+    pca, ae = curves["PCA"], curves["AE (trained here)"]
+    assert sorted(ae) == [1, 2, 4, 8, 16, 32]
+    assert ae[1] < pca[1] and ae[2] < pca[2]  # nonlinear codes beat linear ones when small
+    assert not [b for b in at.button if b.key == "compare_rd_train"]  # done: no second run
+
+
 def test_a_single_click_can_select_a_point_and_box_and_lasso_stay_offered():
     """Streamlit forces clickmode "event" (no selection event for a click) whenever dragmode is
     "select" or "lasso"; a map must therefore start in another drag mode to take a click."""
