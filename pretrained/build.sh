@@ -18,6 +18,7 @@ if [[ $which == digits || $which == all ]]; then
   $T --dataset digits --variant vae --hidden 256,128 --latent-dim 2 --beta 4 --epochs 300 --batch-size 64 --out $P/digits-vae-2d-beta4.safetensors
   $T --dataset digits --variant denoising --hidden 128 --latent-dim 16 --noise gaussian --noise-level 0.3 --epochs 300 --batch-size 64 --out $P/digits-denoising-16d.safetensors
   $T --dataset digits --variant sparse_kl --hidden '' --latent-dim 64 --rho 0.05 --sparsity-weight 1 --epochs 300 --batch-size 64 --out $P/digits-sparse-kl-64.safetensors
+  $T --dataset digits --variant sparse_l1 --hidden '' --latent-dim 64 --l1-weight 0.05 --epochs 300 --batch-size 64 --out $P/digits-sparse-l1-64.safetensors
 fi
 
 # 2-D maps for MNIST and Fashion-MNIST: MLP and convolutional, plain AE and VAE
@@ -31,6 +32,13 @@ for ds in mnist fashion-mnist; do
     $T --dataset $ds --variant vae $CONV2 --out $P/$ds-conv-vae-2d.safetensors
   fi
 done
+
+# β explorer (Gaps page) on MNIST: the 2-D VAE recipe at other KL weights (β = 1 is mnist-vae-2d)
+if [[ $which == all || $which == mnist ]]; then
+  for beta in 0 0.5 2 4; do
+    $T --dataset mnist --variant vae $MLP2 --beta $beta --out $P/mnist-vae-2d-beta$beta.safetensors
+  done
+fi
 
 # application models on MNIST: denoising and the two sparse penalties
 if [[ $which == all || $which == mnist ]]; then
