@@ -45,7 +45,8 @@ AE2_TRAIN = {"epochs": 30, "batch_size": 256, "lr": 2e-3}
 HINTON_MODEL = {"variant": "vanilla", "latent_dim": 30, "hidden": [1000, 500, 250]}
 HINTON_TRAIN = {"epochs": 40, "batch_size": 256, "lr": 1e-3}
 EXAMPLES_VAE = {"variant": "vae", "latent_dim": 20, "hidden": [400]}
-EXAMPLES_VAE_TRAIN = {"epochs": 40, "batch_size": 128, "lr": 2e-3}
+# the benchmark's own budget (batch 128, 10 epochs); only the optimiser schedule differs
+EXAMPLES_VAE_TRAIN = {"epochs": 10, "batch_size": 128, "lr": 5e-3}
 
 
 @dataclass
@@ -257,7 +258,8 @@ def reference_vae_loop(data: Dataset, epochs: int = 10, seed: int = 0
         model.train()
         for x, _ in loader:
             optimizer.zero_grad()
-            loss = _examples_loss(*model(x), x)
+            recon, mu, logvar = model(x)
+            loss = _examples_loss(recon, x, mu, logvar)
             loss.backward()
             optimizer.step()
         spent += time.perf_counter() - t0
@@ -268,7 +270,10 @@ def reference_vae_loop(data: Dataset, epochs: int = 10, seed: int = 0
 @torch.no_grad()
 def _examples_test_loss(model: _ExamplesVAE, x_test: torch.Tensor) -> float:
     model.eval()
-    total = sum(float(_examples_loss(*model(x), x)) for x in x_test.split(1000))
+    total = 0.0
+    for x in x_test.split(1000):
+        recon, mu, logvar = model(x)
+        total += float(_examples_loss(recon, x, mu, logvar))
     return total / len(x_test)
 
 
@@ -287,8 +292,7 @@ def time_to_quality_vae(quick: bool) -> Row:
             reached.update(seconds=seconds, epoch=t.epoch)
             t.stop("Reached the target.")
 
-    options = {**EXAMPLES_VAE_TRAIN, "epochs": 1 if quick else 10, "batch_size": 256,
-               "lr": 3e-3}
+    options = {**EXAMPLES_VAE_TRAIN, "epochs": 1 if quick else EXAMPLES_VAE_TRAIN["epochs"]}
     train(data, EXAMPLES_VAE, options, on_epoch=check)
     ours = reached.get("seconds", math.inf)
     return Row("VAE 784-400-20: seconds to the reference's 10-epoch test loss",
