@@ -296,8 +296,8 @@ st.title(t("train.title"))
 st.caption(t("train.caption"))
 job = REGISTRY.latest_for(owner_id())
 if job is not None:
+    state.sync_url({JOB_PARAM: job.id})  # first: a refresh during this run still finds the job
     job_view(job)
-    state.sync_url({JOB_PARAM: job.id})
     st.divider()
 _presets()
 _form(sel)
