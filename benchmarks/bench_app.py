@@ -45,6 +45,7 @@ from tests.browser.driver import (
     MapDriver,
     chromium_available,
     launch_chromium,
+    start_training_from_form,
 )
 
 TARGETS = {"cold start": 4.0, "click → image (10k)": 0.3, "click → image (70k)": 0.5,
@@ -169,13 +170,7 @@ def start_training(context, server: AppServer, dataset: str, epochs: int):
     page = context.new_page()
     page.set_default_timeout(120_000)
     page.goto(server.url("/train", lang="en", dataset=dataset))
-    page.get_by_role("button", name="Start training").wait_for()
-    box = page.locator('input[aria-label="Epochs"]')
-    box.fill(str(epochs))
-    box.press("Enter")
-    page.wait_for_function("(n) => document.querySelector('input[aria-label=\"Epochs\"]')"
-                           ".value === String(n)", arg=epochs)
-    page.get_by_role("button", name="Start training").click()
+    start_training_from_form(page, epochs)
     # steady state: the data is loaded and at least one epoch of the loop has run
     page.wait_for_function(f"() => {{ const e = ({_EPOCH_JS})(); return e && e[0] >= 1; }}",
                            timeout=600_000)

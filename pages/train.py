@@ -23,7 +23,7 @@ from app_lib import cache, catalog, nav, sidebar, state
 from app_lib import train_view as tv
 from app_lib.i18n import bound, current_language, t, variant_name
 
-POLL_S = 0.5
+POLL_S = 1.0
 CHARTS_EVERY_S = 2.0  # at most one page rerun per this many seconds for new charts
 OWNER_KEY = "_train_owner"
 REFRESHED_KEY = "_train_refreshed"

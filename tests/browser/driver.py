@@ -129,6 +129,17 @@ class AppServer:
         self.stop()
 
 
+def start_training_from_form(page, epochs: int) -> None:
+    """On the Train page: set the epochs (the form's other defaults stay) and press Start."""
+    page.get_by_role("button", name="Start training").wait_for()
+    box = page.locator('input[aria-label="Epochs"]')
+    box.fill(str(epochs))
+    box.press("Enter")
+    page.wait_for_function("(n) => document.querySelector('input[aria-label=\"Epochs\"]')"
+                           ".value === String(n)", arg=epochs)
+    page.get_by_role("button", name="Start training").click()
+
+
 class MapDriver:
     """Pixel-level access to the latent map of the Explore page."""
 

@@ -9,6 +9,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.driver import start_training_from_form
 
 PROGRESS_JS = """() => {
   const bar = document.querySelector('[data-testid=stProgress] [role=progressbar]');
@@ -79,13 +80,7 @@ def test_a_running_job_survives_a_refresh_and_a_visit_to_another_page(page, app_
                                                                       context):
     epochs = 5000   # far more than the test lasts: the job is still running at the end
     page.goto(app_server.url("/train", lang="en", dataset="digits"))
-    page.get_by_role("button", name="Start training").wait_for()
-    box = page.locator('input[aria-label="Epochs"]')
-    box.fill(str(epochs))
-    box.press("Enter")
-    page.wait_for_function("(n) => document.querySelector('input[aria-label=\"Epochs\"]')"
-                           ".value === String(n)", arg=epochs)
-    page.get_by_role("button", name="Start training").click()
+    start_training_from_form(page, epochs)
     page.wait_for_function(f"() => ({_EPOCH_JS})({epochs}) >= 1", timeout=60_000)
     page.wait_for_function("() => new URL(location.href).searchParams.get('job')")
     job_id = _job_param(page)
