@@ -222,17 +222,23 @@ def test_compare_offers_tsne_and_projects_higher_dim_codes_with_labelled_axes():
 # ------------------------------------------------------------------ MNIST and Fashion-MNIST
 
 
-@pytest.mark.mnist
-@pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
-def test_compare_renders_on_the_downloaded_datasets_with_the_shipped_models(monkeypatch,
-                                                                            dataset):
+def _open_downloaded(monkeypatch, page: str, dataset: str):
+    """The page on a downloaded dataset with its shipped 2-D models (skips without them)."""
     if mnist_dir() is None:
         pytest.skip("MNIST / Fashion-MNIST files are not available (set AE_DATA_DIR)")
     if find_pretrained(f"{dataset}-ae-2d") is None or find_pretrained(f"{dataset}-vae-2d") is None:
         pytest.skip(f"the shipped {dataset} 2-D models are missing")
     monkeypatch.setenv("AE_DATA_DIR", str(mnist_dir()))
-    at = open_app(COMPARE, dataset=dataset)
+    at = open_app(page, dataset=dataset)
     assert_clean(at)
+    return at
+
+
+@pytest.mark.mnist
+@pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
+def test_compare_renders_on_the_downloaded_datasets_with_the_shipped_models(monkeypatch,
+                                                                            dataset):
+    at = _open_downloaded(monkeypatch, COMPARE, dataset)
     table = at.dataframe[0].value
     methods = list(table["method"])
     assert methods[0] == "PCA 2-D" and len(methods) == 3
@@ -248,13 +254,7 @@ def test_compare_renders_on_the_downloaded_datasets_with_the_shipped_models(monk
 @pytest.mark.mnist
 @pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
 def test_gaps_renders_on_the_downloaded_datasets_with_the_shipped_models(monkeypatch, dataset):
-    if mnist_dir() is None:
-        pytest.skip("MNIST / Fashion-MNIST files are not available (set AE_DATA_DIR)")
-    if find_pretrained(f"{dataset}-ae-2d") is None or find_pretrained(f"{dataset}-vae-2d") is None:
-        pytest.skip(f"the shipped {dataset} 2-D models are missing")
-    monkeypatch.setenv("AE_DATA_DIR", str(mnist_dir()))
-    at = open_app(GAPS, dataset=dataset)
-    assert_clean(at)
+    at = _open_downloaded(monkeypatch, GAPS, dataset)
     metrics = {m.label: m.value for m in at.metric}
     assert len(metrics) == 2 and all(label.startswith("Gap fraction · ") for label in metrics)
     for value in metrics.values():
