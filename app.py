@@ -1,21 +1,14 @@
-"""Latent Explorer: see what autoencoders learn.
+"""Latent Explorer: see what autoencoders learn. Run with ``streamlit run app.py``.
 
-Run with ``streamlit run app.py``. This entry point only wires the shell:
-the URL-backed session state, the shared sidebar and the page list
-(``app_lib.nav.PAGES``); every page lives in ``pages/``.
+This file is the server. Streamlit finds the ``st.App`` below and serves
+``streamlit_app.py`` (the app shell: navigation, sidebar, pages) to every
+visitor. Its lifespan starts ``app_lib.warmup``, which loads the default
+dataset and model and draws the default map while the server starts, so the
+first visitor does not wait for torch, the data and the codes.
 """
 
 import streamlit as st
 
-from app_lib import nav, sidebar, state, style
-from app_lib.i18n import t
+from app_lib import warmup
 
-state.load_from_url()
-st.set_page_config(page_title=t("app.title"), page_icon="🧭", layout="wide")
-page = nav.navigation()
-st.html(style.CSS)
-sidebar.render()
-state.begin_page()
-with state.shell():
-    page.run()
-state.sync_url()
+app = st.App("streamlit_app.py", lifespan=warmup.lifespan)

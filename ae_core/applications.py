@@ -9,8 +9,7 @@ choice takes an explicit seed. Never imports Streamlit.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,20 +20,15 @@ from ae_core.errors import ConfigError, DataError
 from ae_core.imaging import png_bytes, to_uint8
 from ae_core.metrics import _np, per_image_squared_error, psnr, psnr_per_image
 from ae_core.noise import NOISES, corrupt
+from ae_core.threads import torch_threads
 
 # --------------------------------------------------------------------------- training helpers
 
 
-@contextmanager
-def one_thread() -> Iterator[None]:
+def one_thread():
     """Train small models on one CPU thread (as ``ae_core.jobs`` does): on a busy
     2-core machine two threads fighting other processes are several times slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
+    return torch_threads(1)
 
 
 SPARSE_COMPARISON = {  # same single layer, three objectives

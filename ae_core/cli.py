@@ -30,6 +30,7 @@ FIELD_HELP = {
     "activation": "relu, elu, gelu, tanh, sigmoid or identity",
     "code_activation": "activation on the code (sparse variants need relu / sigmoid)",
     "batch_norm": "true/false: batch normalisation after each hidden layer",
+    "dropout": "dropout probability after each hidden dense layer (0 = off), a regulariser",
     "loss": "reconstruction loss: bce or mse",
     "output": "sigmoid or linear (linear needs mse)",
     "beta": "VAE: weight of the KL term (1 = ELBO)",

@@ -443,9 +443,10 @@ class LatentSpace:
         if projection.latent_dim == 2:  # every visible spot of the map is reachable by slider
             ranges = np.array([[min(ranges[0, 0], window.x0), max(ranges[0, 1], window.x1)],
                                [min(ranges[1, 0], window.y0), max(ranges[1, 1], window.y1)]])
+        index = NeighbourIndex(codes)
         return cls(codes=codes, labels=np.asarray(labels), projection=projection, xy=xy,
-                   ranges=ranges, window=window, index=NeighbourIndex(codes), prior=prior,
-                   map_tree=cKDTree(xy))
+                   ranges=ranges, window=window, index=index, prior=prior,
+                   map_tree=_map_tree(xy, codes, index))
 
     @property
     def latent_dim(self) -> int:
@@ -454,6 +455,13 @@ class LatentSpace:
     def latent_of(self, click: Click) -> np.ndarray:
         """The (slider-clipped) latent vector for a click on this map."""
         return clip_to_ranges(click_to_latent(click, self.codes, self.projection), self.ranges)
+
+
+def _map_tree(xy: np.ndarray, codes: np.ndarray, index: NeighbourIndex) -> cKDTree:
+    """A k-d tree over the map positions; for 2-D codes the map is the codes, so reuse theirs."""
+    if index.tree is not None and codes.shape[1] == 2 and np.array_equal(xy, codes):
+        return index.tree
+    return cKDTree(xy)
 
 
 def locate_row(row: int, n_train: int, split: str) -> tuple[str, int]:

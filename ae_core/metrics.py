@@ -4,17 +4,14 @@ Every function takes numpy arrays or torch tensors and returns plain Python
 numbers (or numpy arrays for per-sample values), so the benchmark, the CLI and
 the Compare page all report exactly the same quantities. Images may have any
 trailing shape, ``(N, ...)``; they are flattened per image. Nothing loops over
-samples in Python.
+samples in Python. scikit-learn and scipy.stats are imported by the functions
+that use them: they take seconds to import, and the app's first page needs neither.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import torch
-from scipy.stats import rankdata
-from sklearn.manifold import trustworthiness as _sk_trustworthiness
-from sklearn.metrics import roc_curve, silhouette_score
-from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from ae_core.errors import ConfigError, DataError
 
@@ -241,6 +238,7 @@ def knn_accuracy(train_codes, train_labels, test_codes, test_labels, k: int = 5)
     """
     xtr, ytr = _labelled(train_codes, train_labels, "training")
     xte, yte = _labelled(test_codes, test_labels, "test")
+    from sklearn.neighbors import KNeighborsClassifier
     clf = KNeighborsClassifier(n_neighbors=_check_k(k, len(xtr), "training codes"))
     return float(clf.fit(xtr, ytr).score(xte, yte))
 
@@ -282,6 +280,7 @@ def knn_accuracies(
         raise ConfigError("Give at least one k for the k-NN accuracies.")
     classes, y_idx = np.unique(ytr, return_inverse=True)
     n_query = min(max(ks) + 1, len(xtr))  # one extra neighbour to spot boundary ties
+    from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
     dist, neigh = NearestNeighbors(n_neighbors=n_query).fit(xtr).kneighbors(xte)
     out = {}
     for k in ks:  # a handful of k values, not samples
@@ -319,6 +318,7 @@ def trustworthiness(x, codes, k: int = 5, max_points: int | None = None, seed: i
         raise DataError(
             f"Trustworthiness needs k below half the number of points; k={k} with {len(xs)}."
         )
+    from sklearn.manifold import trustworthiness as _sk_trustworthiness
     return float(_sk_trustworthiness(xs, cs, n_neighbors=k))
 
 
@@ -338,6 +338,7 @@ def silhouette(codes, labels, max_points: int | None = None, seed: int = 0) -> f
         )
     sample = max_points if max_points is not None and len(c) > max_points else None
     try:
+        from sklearn.metrics import silhouette_score
         return float(silhouette_score(c, y, sample_size=sample, random_state=seed))
     except ValueError as err:  # a tiny sample drew a single class
         raise DataError(f"Silhouette could not be computed on this sample: {err}") from err
@@ -400,6 +401,7 @@ def anomaly_auroc(scores, is_anomaly) -> float:
     """
     s, y = _scores_labels(scores, is_anomaly)
     n_pos, n_neg = int(y.sum()), int((~y).sum())
+    from scipy.stats import rankdata
     rank_sum = float(np.sum(rankdata(s)[y]))
     return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
 
@@ -410,5 +412,6 @@ def roc_curve_points(scores, is_anomaly) -> tuple[np.ndarray, np.ndarray, np.nda
     The first threshold is +inf (nothing flagged), so the curve starts at (0, 0).
     """
     s, y = _scores_labels(scores, is_anomaly)
+    from sklearn.metrics import roc_curve
     fpr, tpr, thresholds = roc_curve(y, s)
     return fpr, tpr, thresholds

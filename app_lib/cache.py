@@ -16,15 +16,21 @@ import streamlit as st
 import torch
 
 from ae_core import PCAEmbedder, load_model
-from ae_core.data import Dataset, data_dir, load_dataset
+from ae_core.data import DATASETS, Dataset, data_dir, load_dataset
 from ae_core.data.library import DatasetLibrary, is_user_dataset
 from ae_core.imaging import grid_image, png_bytes
 from ae_core.latent import LatentSpace, Window, grid_points, locate_row
+from ae_core.threads import torch_threads
 from app_lib import catalog, figures
 from app_lib.catalog import ModelChoice
 from app_lib.i18n import current_language
 
 T = TypeVar("T")
+
+
+SMALL_BATCH = 256
+"""Calls on at most this many images (a click, a slider, a manifold grid) run on one torch
+thread: see ``ae_core.threads.torch_threads``."""
 
 
 class SharedModel:
@@ -39,14 +45,16 @@ class SharedModel:
     def latent_dim(self) -> int:
         return int(self.embedder.latent_dim)
 
-    def call(self, fn: Callable[[Any], T]) -> T:
+    def call(self, fn: Callable[[Any], T], threads: int | None = None) -> T:
         """``fn(embedder)`` under this model's lock and ``torch.inference_mode()``: the one way
-        to use the shared embedder directly, since other sessions may be calling it too."""
-        with self._lock, torch.inference_mode():
+        to use the shared embedder directly, since other sessions may be calling it too.
+        ``threads`` sets this thread's torch threads for the call (None: unchanged)."""
+        with self._lock, torch.inference_mode(), torch_threads(threads):
             return fn(self.embedder)
 
     def _run(self, method: str, data) -> np.ndarray:
-        out = self.call(lambda embedder: getattr(embedder, method)(data))
+        small = len(data) <= SMALL_BATCH
+        out = self.call(lambda embedder: getattr(embedder, method)(data), 1 if small else None)
         return out.detach().cpu().numpy() if torch.is_tensor(out) else np.asarray(out)
 
     def encode(self, x) -> np.ndarray:
@@ -69,13 +77,19 @@ def _builtin_dataset(name: str, root: str) -> Dataset:
 
 
 def get_dataset(name: str) -> Dataset:
-    """A built-in dataset from the local cache (raises ``DatasetUnavailable``) or an upload."""
+    """A built-in dataset from the local cache (raises ``DatasetUnavailable``) or an upload.
+
+    Built-in and saved datasets need no session, so the server's warm-up (``app_lib.warmup``)
+    can fill the same cache before anyone visits; only this session's uploads read its state.
+    """
+    if name in DATASETS:
+        return _builtin_dataset(name, str(data_dir()))
+    if is_user_dataset(name):
+        return DatasetLibrary().load(name)
     uploads = catalog.user_datasets()
     if name in uploads:
         return uploads[name]
-    if is_user_dataset(name):
-        return DatasetLibrary().load(name)
-    return _builtin_dataset(name, str(data_dir()))
+    return _builtin_dataset(name, str(data_dir()))  # raises a clear "unknown dataset"
 
 
 def split_data(dataset: Dataset, split: str):
@@ -158,8 +172,8 @@ def _base_map(dataset: str, choice: ModelChoice, split: str, stamp: float, windo
 
 
 def base_map(dataset: str, choice: ModelChoice, split: str, window: Window, names: list[str],
-             grid_n: int | None, show_points: bool):
+             grid_n: int | None, show_points: bool, lang: str | None = None):
     """The map figure without what moves (see ``figures.marks_overlay``): built once per view,
     since it holds every point and a click must not pay for rebuilding it."""
     return _base_map(dataset, choice, split, catalog.model_stamp(choice), window, tuple(names),
-                     current_language(), grid_n, show_points)
+                     lang or current_language(), grid_n, show_points)

@@ -6,7 +6,9 @@ never a half-translated screen in front of a class.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -837,8 +839,24 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+_outside_session = threading.local()
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Fix this thread's language for work done outside any session (the server's warm-up
+    draws figures before a visitor exists, so it has no session state to read)."""
+    previous = getattr(_outside_session, "lang", None)
+    _outside_session.lang = lang
+    try:
+        yield
+    finally:
+        _outside_session.lang = previous
+
+
 def current_language() -> str:
-    lang = st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)
+    lang = getattr(_outside_session, "lang", None) or st.session_state.get(LANG_KEY,
+                                                                           DEFAULT_LANGUAGE)
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 

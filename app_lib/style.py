@@ -8,6 +8,7 @@ CSS = f"""<style>
 [data-testid="stImage"] img {{ image-rendering: pixelated; }}
 .st-key-map-overlay {{ margin-top: calc(-{MAP_HEIGHT}px - 1rem); }}
 .st-key-map-overlay, .st-key-map-overlay * {{ pointer-events: none !important; }}
+.st-key-plotly-preload {{ display: none; }}
 </style>"""
 """Images are enlarged by whole pixels on the server; ``pixelated`` keeps any further
 browser scaling sharp too. The overlay (see ``figures.marks_overlay``) sits exactly on

@@ -7,7 +7,6 @@ projection and the neighbour index come cached from ``app_lib.cache``.
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from ae_core.data import DATASETS
@@ -44,11 +43,15 @@ def explore_view(sel, choice, model, space, names, data):
     with map_col:
         controls_box, map_box, panel_box = st.container(), st.container(), st.container()
     with side_col:
-        image_box = st.container()
-        z = _sliders(sid, space, choice)
-    # Images first, map last: they reach the browser before the map's many points do.
+        image_box, slider_box = st.container(), st.container()
+    # The generated image first (the sliders' values are already in the session), then the
+    # sliders, the clicked image and the map last: each element the browser must process
+    # before the image delays it (a slider release reruns all of them).
+    z = explorer.position(sid, space)
     with image_box:
         _generated(model, space, z)
+    with slider_box:
+        _sliders(sid, space, choice)
     with panel_box:
         _clicked_image(sid, model, space, names, data, sel.split)
     with controls_box:
@@ -79,7 +82,7 @@ def _view_controls(sid, space, z) -> dict | None:
     return {"n": n, "points": points}
 
 
-def _sliders(sid, space, choice) -> np.ndarray:
+def _sliders(sid, space, choice) -> None:
     st.markdown(f"#### {t('explore.sliders')}")
     prior = t("explore.slider_prior") if choice.is_vae else ""
     d = space.latent_dim
@@ -90,7 +93,6 @@ def _sliders(sid, space, choice) -> np.ndarray:
         cols[i % len(cols)].slider(t("explore.slider", i=i + 1), lo, hi, key=key,
                                    step=float(f"{(hi - lo) / 400:.2g}"), format="%.2f",
                                    help=t("explore.slider_help", prior=prior))
-    return explorer.position(sid, space)
 
 
 def _generated(model, space, z) -> None:
@@ -214,9 +216,17 @@ def export_view(sel, choice, space, names) -> None:
 def main() -> None:
     sel = state.current()
     st.title(t("explore.title"))
+    body, below = st.container(), st.container()
+    with body:
+        page(sel, below)
+
+
+def page(sel, below) -> None:
     data = widgets.dataset_or_download(sel.dataset)
     if data is None:
         return
+    with below:
+        widgets.preload_plotly()  # laid out below the page, but sent before the map computes
     choice = catalog.find_choice(sel.dataset, sel.model)
     try:
         with st.spinner(t("common.computing")):

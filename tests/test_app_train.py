@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from ae_core.store import ModelStore
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 TRAIN = "pages/train.py"
 MODELS = "pages/models.py"
 DATA = "pages/data.py"

@@ -6,7 +6,7 @@ import math
 
 import torch
 
-from ae_core.bench import _examples_loss, reference_vae_loop
+from ae_core.bench import _examples_loss, epochs_done, reference_vae_loop, train
 from ae_core.data.dataset import Dataset
 
 
@@ -37,3 +37,22 @@ def test_the_reference_loop_trains_and_reports_a_falling_test_loss():
     assert len(curve) == 2
     (t1, loss1), (t2, loss2) = curve
     assert 0 < t1 < t2 and math.isfinite(loss1) and loss2 < loss1
+
+
+def test_checks_between_epoch_ends_run_off_the_clock_at_fractional_epochs():
+    """A time-to-target is not rounded up to a whole epoch, and checking costs no time."""
+    seen = []
+
+    def check(t, seconds):
+        seen.append((epochs_done(t), seconds))
+        if len(seen) == 3:
+            import time
+            time.sleep(0.3)  # a slow check must not count as training time
+
+    data = _blobs(640)  # 512 training images: 16 batches of 32
+    _, spent = train(data, {"variant": "vanilla", "hidden": [16]},
+                     {"epochs": 2, "batch_size": 32}, on_epoch=check, checks_per_epoch=4)
+    assert [e for e, _ in seen] == [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0]
+    seconds = [s for _, s in seen]
+    assert seconds == sorted(seconds) and seconds[-1] == spent
+    assert seconds[3] - seconds[2] < 0.25

@@ -20,6 +20,7 @@ from ae_core.data import (
     missing_files,
     read_idx,
 )
+from ae_core.data import idx as idx_module
 from ae_core.data.idx import to_idx_bytes
 from ae_core.errors import CorruptFileError, DataError
 
@@ -145,6 +146,42 @@ def test_idx_bad_magic_or_header_is_corrupt(data):
 def test_idx_bad_gzip_is_corrupt():
     with pytest.raises(CorruptFileError, match="gzip"):
         read_idx(b"\x1f\x8b" + b"not really gzip")
+
+
+def test_idx_multi_member_gzip_with_zero_padding_reads_whole():
+    """Like GzipFile: concatenated members are joined and zero padding between them skipped."""
+    data = to_idx_bytes(np.arange(24, dtype=np.uint8).reshape(2, 3, 4))
+    joined = gzip.compress(data[:10]) + b"\x00" * 5 + gzip.compress(data[10:]) + b"\x00\x00"
+    np.testing.assert_array_equal(read_idx(joined), np.arange(24).reshape(2, 3, 4))
+
+
+@pytest.mark.parametrize(
+    "tail", [b"\x1f", b"junk", None], ids=["cut-header", "garbage", "cut-member"]
+)
+def test_idx_damaged_gzip_member_is_corrupt(tail):
+    good = gzip.compress(to_idx_bytes(np.zeros((2, 3), dtype=np.uint8)))
+    data = good[:-6] if tail is None else good + tail
+    with pytest.raises(CorruptFileError, match="gzip"):
+        read_idx(data)
+
+
+def test_idx_gzip_bomb_is_refused(monkeypatch):
+    monkeypatch.setattr(idx_module, "MAX_IDX_BYTES", 100)
+    data = gzip.compress(to_idx_bytes(np.zeros(200, dtype=np.uint8)))
+    with pytest.raises(CorruptFileError, match="more than"):
+        read_idx(data)
+    assert read_idx(gzip.compress(to_idx_bytes(np.zeros(90, dtype=np.uint8)))).shape == (90,)
+
+
+def test_images_scale_is_exact_division_by_255():
+    """One-pass conversion keeps float32(v) / 255 bit for bit, not v * (1 / 255)."""
+    from ae_core.data.builtin import MNIST, _images
+
+    images = np.resize(np.arange(256, dtype=np.uint8), (3, 28, 28))
+    out = _images(images, MNIST, Path("x"))
+    expected = (images.astype(np.float32) / np.float32(255.0))[:, None]
+    assert out.dtype == np.float32 and out.shape == (3, 1, 28, 28) and out.flags.c_contiguous
+    assert np.array_equal(out.view(np.uint32), expected.view(np.uint32))
 
 
 # ---------------------------------------------------------- real MNIST files

@@ -279,3 +279,15 @@ def test_the_library_side_never_imports_streamlit():
     code = ("import sys, ae_core, ae_core.latent, ae_core.imaging; "
             "sys.exit('streamlit' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=120).returncode == 0
+
+
+def test_build_2d_reuses_the_code_tree_for_the_map():
+    """For 2-D codes the map positions are the codes, so one k-d tree serves both."""
+    rng = np.random.default_rng(3)
+    codes = rng.normal(size=(500, 2)).astype(np.float32)
+    space = LatentSpace.build(codes, np.zeros(500, dtype=np.int64))
+    assert space.map_tree is space.index.tree
+    fresh = free_grid(space.window, 30, space.xy, 0.1)
+    np.testing.assert_array_equal(free_grid(space.window, 30, space.xy, 0.1, space.map_tree), fresh)
+    wide = LatentSpace.build(rng.normal(size=(500, 5)).astype(np.float32), np.zeros(500))
+    assert wide.map_tree is not wide.index.tree and wide.map_tree.n == 500

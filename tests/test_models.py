@@ -58,6 +58,8 @@ def test_conv_handles_odd_sizes():
     ({"input_shape": [1, 8, 8], "arch": "conv", "channels": [4, 4, 4, 4]}, "at least 16"),
     ({"latent_dim": "two"}, "whole number"),
     ({"colour": "red"}, "unknown setting"),
+    ({"dropout": 1.0}, "dropout"),
+    ({"dropout": -0.1}, "dropout"),
 ])
 def test_absurd_configs_are_refused_with_a_message(settings, words):
     with pytest.raises(ConfigError, match=f"(?i){words}"):
@@ -74,6 +76,21 @@ def test_absurd_configs_are_refused_with_a_message(settings, words):
 def test_objective_parameters_are_validated(variant, settings, words):
     with pytest.raises(ConfigError, match=f"(?i){words}"):
         make_config(variant, **settings)
+
+
+def test_dropout_regularises_training_only_and_leaves_other_models_unchanged():
+    plain = build_model(make_config("vanilla", input_shape=[1, 8, 8], hidden=[16, 8]), seed=0)
+    dropped = build_model(make_config("vanilla", input_shape=[1, 8, 8], hidden=[16, 8],
+                                      dropout=0.5), seed=0)
+    assert not any(isinstance(m, torch.nn.Dropout) for m in plain.modules())
+    assert sum(isinstance(m, torch.nn.Dropout) for m in dropped.modules()) == 4  # 2 + 2 layers
+    # same parameters, same names: dropout adds no weights, and plain models keep theirs
+    assert [p.shape for p in plain.parameters()] == [p.shape for p in dropped.parameters()]
+    x = torch.rand(32, 1, 8, 8)
+    assert torch.equal(dropped.encode(x), dropped.encode(x))  # inference: no dropout
+    dropped.train()
+    hidden = dropped.encoder.net[:4](x)  # flatten, linear, relu, dropout
+    assert (hidden == 0).float().mean() > 0.3
 
 
 def test_unknown_variant_is_refused():

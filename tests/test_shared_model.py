@@ -69,3 +69,34 @@ def test_encode_decode_reconstruct_still_give_numpy(digits_x):
     assert isinstance(codes, np.ndarray) and codes.shape == (5, 2)
     assert model.decode(codes).shape == (5, 1, 8, 8)
     assert model.reconstruct(digits_x[:5]).shape == (5, 1, 8, 8)
+
+
+def test_small_calls_run_on_one_torch_thread_and_restore_the_setting(digits_x):
+    """A click or a slider decodes one image: one thread, so it never waits for a busy core."""
+    model = _shared(digits_x)
+    before = torch.get_num_threads()
+    seen = []
+    model.call(lambda embedder: seen.append(torch.get_num_threads()), threads=1)
+    model.call(lambda embedder: seen.append(torch.get_num_threads()))
+    assert seen == [1, before] and torch.get_num_threads() == before
+
+
+def test_the_thread_setting_of_one_call_does_not_reach_other_threads():
+    from ae_core.threads import torch_threads
+
+    before = torch.get_num_threads()
+    inside, other = threading.Event(), []
+    release = threading.Event()
+
+    def hold():
+        with torch_threads(1):
+            inside.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=hold)
+    worker.start()
+    inside.wait(5)
+    other.append(torch.get_num_threads())
+    release.set()
+    worker.join()
+    assert other == [before]

@@ -8,7 +8,6 @@ refused instead of silently reshaped.
 from __future__ import annotations
 
 import gzip
-import io
 import math
 import os
 import zlib
@@ -31,6 +30,8 @@ IDX_DTYPES: dict[int, np.dtype] = {
 }
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_WBITS = 16 + zlib.MAX_WBITS
+"""zlib's window setting for "gzip header and trailer"."""
 
 
 def read_idx(source: str | os.PathLike | bytes, *, label: str | None = None) -> np.ndarray:
@@ -62,15 +63,26 @@ def _read_raw(source: str | os.PathLike | bytes, label: str | None) -> tuple[byt
 
 
 def _gunzip(raw: bytes, label: str) -> bytes:
-    """Decompress with a size cap so a crafted file cannot exhaust memory."""
+    """Decompress every gzip member with a size cap so a crafted file cannot exhaust memory.
+
+    One zlib call per member instead of ``GzipFile``'s 8 KiB read loop; zlib checks
+    each member's CRC and length itself. Zero padding between members is skipped.
+    """
+    parts: list[bytes] = []
+    left, rest = MAX_IDX_BYTES + 1, raw
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as fh:
-            data = fh.read(MAX_IDX_BYTES + 1)
-    except (OSError, EOFError, zlib.error) as exc:
+        while rest and left > 0:
+            member = zlib.decompressobj(wbits=_GZIP_WBITS)
+            parts.append(member.decompress(rest, left))
+            left -= len(parts[-1])
+            if not member.eof and left > 0:
+                raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+            rest = member.unused_data.lstrip(b"\x00")
+    except (EOFError, zlib.error) as exc:
         raise CorruptFileError(f"The file {label} is not a valid gzip file ({exc}).") from exc
-    if len(data) > MAX_IDX_BYTES:
+    if left <= 0:
         raise CorruptFileError(f"The file {label} decompresses to more than 1 GiB; refused.")
-    return data
+    return b"".join(parts)
 
 
 def _parse_header(data: bytes, label: str) -> tuple[np.dtype, list[int], int]:

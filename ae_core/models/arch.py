@@ -28,13 +28,18 @@ def activation(name: str) -> nn.Module:
     return _ACTIVATIONS[name]()
 
 
-def _dense_stack(widths: list[int], act: str, batch_norm: bool) -> list[nn.Module]:
+def _dense_stack(widths: list[int], act: str, batch_norm: bool,
+                 dropout: float = 0.0) -> list[nn.Module]:
+    """Linear (+ batch norm) + activation (+ dropout) per layer; no dropout module is added
+    when ``dropout`` is 0, so models without it keep their parameter names."""
     layers: list[nn.Module] = []
     for n_in, n_out in itertools.pairwise(widths):
         layers.append(nn.Linear(n_in, n_out))
         if batch_norm:
             layers.append(nn.BatchNorm1d(n_out))
         layers.append(activation(act))
+        if dropout:
+            layers.append(nn.Dropout(dropout))
     return layers
 
 
@@ -66,7 +71,7 @@ class Encoder(nn.Module):
             flat = c * h * w
         layers.append(nn.Flatten())
         widths = [flat, *config.hidden]
-        layers += _dense_stack(widths, config.activation, config.batch_norm)
+        layers += _dense_stack(widths, config.activation, config.batch_norm, config.dropout)
         self.net = nn.Sequential(*layers)
         self.out_features = widths[-1]
 
@@ -82,7 +87,7 @@ class Decoder(nn.Module):
         c, h, w = config.input_shape
         self.input_shape = (c, h, w)
         widths = [config.latent_dim, *reversed(config.hidden)]
-        layers = _dense_stack(widths, config.activation, config.batch_norm)
+        layers = _dense_stack(widths, config.activation, config.batch_norm, config.dropout)
         if config.arch == "conv":
             n = len(config.channels)
             hs, ws = conv_sizes(h, n), conv_sizes(w, n)

@@ -48,6 +48,7 @@ class AEConfig:
     activation: str = "relu"
     code_activation: str = "identity"
     batch_norm: bool = False
+    dropout: float = 0.0
     loss: str = "bce"
     output: str = "sigmoid"
 
@@ -71,6 +72,8 @@ class AEConfig:
                    f"{len(self.channels)} stride-2 conv layers need images of at least "
                    f"{2 ** len(self.channels)} pixels a side")
         _check(self.activation in ACTIVATIONS, f"activation must be one of {ACTIVATIONS}")
+        _check(0.0 <= self.dropout < 1.0,
+               f"dropout must be at least 0 and below 1, not {self.dropout}")
         _check(self.code_activation in ACTIVATIONS,
                f"code activation must be one of {ACTIVATIONS}")
         _check(self.loss in LOSSES, f"reconstruction loss must be one of {LOSSES}")

@@ -1,0 +1,107 @@
+"""Prepare the default map while the server starts, so the first visitor need not wait.
+
+``streamlit run app.py`` starts the server through ``app.py``'s ``st.App``, whose
+lifespan calls :func:`start`. A background thread then imports torch and fills the
+very caches the Explore page reads — dataset, model, codes, latent space and the
+base map in both languages — for the default dataset and model. A visitor who
+arrives first simply waits on the cache's own per-key lock: nothing is computed
+twice, and a failure here only means the page computes (and reports) it itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from streamlit.logger import get_logger
+
+_LOG = get_logger(__name__)  # Streamlit's handler and level: the line shows in the server log
+THREAD_NAME = "latent-explorer-warmup"
+
+
+MODULES = ("app_lib.nav", "app_lib.sidebar", "app_lib.state", "app_lib.style", "app_lib.cache",
+           "app_lib.explorer", "app_lib.figures", "app_lib.widgets", "ae_core.imaging",
+           "ae_core.latent", "ae_core.metrics")
+"""What the app shell and the Explore page import (torch among them): imported here first,
+they cost the first visitor nothing."""
+
+
+def import_modules() -> None:
+    for name in MODULES:
+        importlib.import_module(name)
+
+
+def default_view() -> tuple[str, str]:
+    """(dataset, model key) a first visitor sees: the app's own defaults."""
+    from app_lib import catalog
+
+    dataset = catalog.default_dataset()
+    return dataset, catalog.default_model(dataset)
+
+
+def prepare(dataset: str, model_key: str, split: str = "test",
+            languages: tuple[str, ...] | None = None) -> float:
+    """Fill the Explore page's caches for one map; returns the seconds it took.
+
+    Same calls, same arguments as the page (``pages/explore.py``), so the
+    page's first run finds every entry ready.
+    """
+    start = time.perf_counter()
+    import numpy as np
+
+    from ae_core.imaging import png_bytes
+    from app_lib import cache, catalog, figures
+    from app_lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, class_names, language
+
+    data = cache.get_dataset(dataset)
+    choice = catalog.find_choice(dataset, model_key)
+    if choice is None:
+        raise LookupError(f"no model {model_key!r} for {dataset}")
+    model = cache.get_model(dataset, choice)
+    space = cache.latent_space(dataset, choice, split)
+    png_bytes(model.decode(space.codes[0])[0], target=280)  # first torch and PIL calls
+    order = languages or (DEFAULT_LANGUAGE, *(k for k in LANGUAGES if k != DEFAULT_LANGUAGE))
+    for lang in order:
+        with language(lang):
+            names = class_names(data.meta, data.class_names)
+            cache.base_map(dataset, choice, split, space.window, names, None, True, lang=lang)
+            here = space.projection.project(space.codes[0])
+            figures.marks_overlay(space, names, space.window,
+                                  figures.Marks(here=here, a=here, b=here,
+                                                path=np.stack([here, here])))
+    return time.perf_counter() - start
+
+
+def _run(prepare_default: Callable[[], tuple[str, str, float]]) -> None:
+    try:
+        dataset, model_key, seconds = prepare_default()
+        _LOG.info("warm-up: %s / %s ready in %.1f s", dataset, model_key, seconds)
+    except Exception as error:
+        _LOG.warning("warm-up skipped: %s", error)
+
+
+def prepare_default() -> tuple[str, str, float]:
+    t0 = time.perf_counter()
+    import_modules()
+    _LOG.info("warm-up: imports in %.1f s", time.perf_counter() - t0)
+    dataset, model_key = default_view()
+    return dataset, model_key, prepare(dataset, model_key)
+
+
+def start(prepare: Callable[[], tuple[str, str, float]] | None = None) -> threading.Thread:
+    """Run ``prepare`` (default: :func:`prepare_default`) in a daemon thread, at normal
+    priority since a visitor may be waiting for it."""
+    thread = threading.Thread(target=_run, args=(prepare or prepare_default,),
+                              name=THREAD_NAME, daemon=True)
+    thread.start()
+    return thread
+
+
+@asynccontextmanager
+async def lifespan(_app) -> AsyncIterator[None]:
+    """``st.App`` lifespan: start the warm-up and let the server accept visitors at once."""
+    start()
+    yield

@@ -1,0 +1,99 @@
+"""The server's warm-up (``app_lib.warmup``) and its entry point (``app.py``)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+
+from app_lib import cache, catalog, figures, warmup
+from app_lib.i18n import class_names, current_language, language, t
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_streamlit_run_app_py_finds_the_server_with_the_warm_up():
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(REPO / "app.py")
+    assert found.is_asgi_app and found.app_name == "app"
+    assert "warmup.lifespan" in (REPO / "app.py").read_text()
+    assert (REPO / "streamlit_app.py").is_file()
+
+
+def test_language_is_fixed_per_thread_for_work_outside_a_session():
+    seen = {}
+
+    def other_thread():
+        seen["other"] = current_language()
+
+    with language("en"):
+        assert t("app.title") == "Latent Explorer"
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join()
+        with language("ko"):
+            assert t("app.title") == "잠재 공간 탐험기"
+        assert current_language() == "en"
+    assert seen["other"] == "ko" and current_language() == "ko"  # the app's default
+
+
+def test_prepare_fills_the_caches_the_explore_page_reads(monkeypatch):
+    """After the warm-up the page's calls are cache hits: loading anything again would fail."""
+    model_key = catalog.default_model("digits")
+    seconds = warmup.prepare("digits", model_key, languages=("en", "ko"))
+    assert seconds > 0
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed again instead of read from the cache")
+
+    monkeypatch.setattr(cache, "load_model", refuse)
+    monkeypatch.setattr(cache, "load_dataset", refuse)
+    monkeypatch.setattr(figures, "latent_map", refuse)
+    monkeypatch.setattr(cache.SharedModel, "encode", refuse)
+    choice = catalog.find_choice("digits", model_key)
+    data = cache.get_dataset("digits")
+    cache.get_model("digits", choice)
+    space = cache.latent_space("digits", choice, "test")
+    for lang in ("en", "ko"):
+        names = class_names(data.meta, data.class_names, lang)
+        fig = cache.base_map("digits", choice, "test", space.window, names, None, True, lang=lang)
+        assert len(fig.data) > 1
+
+
+def test_a_failing_warm_up_ends_quietly_and_leaves_the_server_alone():
+    def broken():
+        raise FileNotFoundError("no such model")
+
+    thread = warmup.start(broken)
+    thread.join(10)
+    assert not thread.is_alive() and thread.daemon and thread.name == warmup.THREAD_NAME
+
+
+def test_the_lifespan_starts_the_warm_up_without_waiting_for_it(monkeypatch):
+    started, finish = threading.Event(), threading.Event()
+
+    def slow():
+        started.set()
+        finish.wait(10)
+        return "digits", "pca:2", 0.0
+
+    monkeypatch.setattr(warmup, "prepare_default", slow)
+
+    async def serve():
+        async with warmup.lifespan(None):
+            return started.wait(5)
+
+    entered = []  # a thread of its own: the browser tests' event loop may own this one
+    server = threading.Thread(target=lambda: entered.append(asyncio.run(serve())))
+    server.start()
+    server.join(10)
+    finish.set()
+    assert entered == [True]  # inside the lifespan while the warm-up still runs
+
+
+def test_the_warm_up_refuses_an_unknown_model():
+    with pytest.raises(LookupError):
+        warmup.prepare("digits", "pretrained:no-such-model")
