@@ -75,9 +75,9 @@ def prepare(dataset: str, model_key: str, split: str = "test",
     return time.perf_counter() - start
 
 
-def _run(prepare_default: Callable[[], tuple[str, str, float]]) -> None:
+def _run(job: Callable[[], tuple[str, str, float]]) -> None:
     try:
-        dataset, model_key, seconds = prepare_default()
+        dataset, model_key, seconds = job()
         _LOG.info("warm-up: %s / %s ready in %.1f s", dataset, model_key, seconds)
     except Exception as error:
         _LOG.warning("warm-up skipped: %s", error)
@@ -91,10 +91,10 @@ def prepare_default() -> tuple[str, str, float]:
     return dataset, model_key, prepare(dataset, model_key)
 
 
-def start(prepare: Callable[[], tuple[str, str, float]] | None = None) -> threading.Thread:
-    """Run ``prepare`` (default: :func:`prepare_default`) in a daemon thread, at normal
+def start(job: Callable[[], tuple[str, str, float]] | None = None) -> threading.Thread:
+    """Run ``job`` (default: :func:`prepare_default`) in a daemon thread, at normal
     priority since a visitor may be waiting for it."""
-    thread = threading.Thread(target=_run, args=(prepare or prepare_default,),
+    thread = threading.Thread(target=_run, args=(job or prepare_default,),
                               name=THREAD_NAME, daemon=True)
     thread.start()
     return thread
