@@ -37,7 +37,8 @@ def lower_current_thread_priority(nice: int = BACKGROUND_NICE) -> bool:
 def torch_threads(n: int | None) -> Iterator[None]:
     """Run a block on ``n`` intra-op torch threads (None: leave the setting alone).
 
-    The setting belongs to the calling thread, so other threads keep theirs.
+    The setting belongs to the calling thread, so other threads keep theirs (torch
+    also makes it the default of threads started during the block, until it ends).
     On a busy 2-core machine a one-image decode on two threads waits for a
     second core (measured 50–60 ms median under load) where one thread takes
     about 1 ms: interactive calls on small batches use one.
