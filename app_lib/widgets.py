@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 from html import escape
 
 import streamlit as st
@@ -120,6 +121,12 @@ def preload_plotly() -> None:
     charts keep their order.
     """
     with st.container(key=PRELOAD_KEY):
-        st.plotly_chart({"data": [{"type": "scatter", "x": [], "y": []}],
-                         "layout": {"height": 10, "width": 10}},
-                        config={"staticPlot": True, "displayModeBar": False})
+        st.plotly_chart(_empty_figure(), config={"staticPlot": True, "displayModeBar": False})
+
+
+@functools.cache
+def _empty_figure():
+    """Built once: ``st.plotly_chart`` re-validates a dict on every rerun, not a figure."""
+    import plotly.graph_objects as go
+
+    return go.Figure(go.Scatter(x=[], y=[]), layout={"height": 10, "width": 10})

@@ -63,13 +63,24 @@ def test_prepare_fills_the_caches_the_explore_page_reads(monkeypatch):
         assert len(fig.data) > 1
 
 
-def test_a_failing_warm_up_ends_quietly_and_leaves_the_server_alone():
+def test_a_failing_warm_up_is_logged_and_leaves_the_server_alone(monkeypatch):
+    warnings = []
+
+    class Log:
+        def info(self, *args):
+            raise AssertionError("a failed warm-up must not report success")
+
+        def warning(self, message, *args):
+            warnings.append(message % args)
+
     def broken():
         raise FileNotFoundError("no such model")
 
+    monkeypatch.setattr(warmup, "_LOG", Log())
     thread = warmup.start(broken)
     thread.join(10)
     assert not thread.is_alive() and thread.daemon and thread.name == warmup.THREAD_NAME
+    assert warnings == ["warm-up skipped: no such model"]
 
 
 def test_the_lifespan_starts_the_warm_up_without_waiting_for_it(monkeypatch):
