@@ -167,6 +167,11 @@ def center_on(sid: str, xy) -> None:
     st.session_state[_key("center", sid)] = (float(xy[0]), float(xy[1]))
 
 
+def center_on_position(sid: str, space: LatentSpace) -> None:
+    """Button callback: centre the view on the sliders' position as it is now."""
+    center_on(sid, space.projection.project(position(sid, space)))
+
+
 def reset_view(sid: str) -> None:
     st.session_state[_key("zoom", sid)] = 1
     st.session_state.pop(_key("center", sid), None)

@@ -8,6 +8,7 @@ position, and small SVG traces for what the user is looking at.
 from __future__ import annotations
 
 import base64
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -27,6 +28,10 @@ GRID_CLEARANCE = 2.0
 MAP_HEIGHT = 620
 FONT_SIZE = 16
 LEGEND_FONT_SIZE = 14
+MAP_MARGIN = {"l": 84, "t": 16, "b": 72}
+"""Fixed margins (the legend's, on the right, from its names): Plotly's automatic margins
+cost the browser 100-200 ms on every redraw of the overlay, and the overlay could only
+match them by repeating the legend and axis labels."""
 TRANSPARENT = "rgba(0,0,0,0)"
 OVERLAY_CONFIG = {"staticPlot": True, "displayModeBar": False}
 PLOTLY_CONFIG = {
@@ -139,27 +144,40 @@ def _background(png: bytes, window: Window) -> dict:
             "layer": "below", "opacity": 1.0}
 
 
-def _layout(space: LatentSpace, window: Window, ink: str, grid: bool) -> dict:
+def _layout(space: LatentSpace, class_names: list[str], window: Window, ink: str,
+            grid: bool) -> dict:
     """Geometry shared by the map and its overlay, so the two line up pixel for pixel."""
-    return _layout_spec(axis_titles(space), t("map.legend") + " ", window, ink, grid)
+    legend = t("map.legend") + " "
+    return _layout_spec(axis_titles(space), legend, legend_width([legend, *class_names]),
+                        window, ink, grid)
 
 
-def _layout_spec(titles: tuple[str, str], legend: str, window: Window, ink: str,
+def legend_width(texts: list[str]) -> int:
+    """Pixels for a vertical legend of these texts (marker + widest text, wide glyphs
+    such as Hangul counted as one em), so it fits in a fixed right margin."""
+    def em(text: str) -> float:
+        return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
+
+    return int(min(max(40 + LEGEND_FONT_SIZE * max(map(em, texts), default=0), 100), 280))
+
+
+def _layout_spec(titles: tuple[str, str], legend: str, right: int, window: Window, ink: str,
                  grid: bool) -> dict:
     """The layout as a plain dict, from hashable inputs only, so the overlay can cache it."""
     axis = {"fixedrange": True, "showgrid": grid, "gridcolor": "#e5e5e5", "zeroline": False,
-            "tickfont": {"color": ink}, "showline": False, "constrain": "domain"}
+            "tickfont": {"color": ink}, "showline": False, "constrain": "domain",
+            "automargin": False}
 
     def title(text: str) -> dict:
         return {"font": {"size": FONT_SIZE + 1, "color": ink}, "text": text}
 
     return {
-        "height": MAP_HEIGHT, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "height": MAP_HEIGHT, "margin": {**MAP_MARGIN, "r": right, "autoexpand": False},
         "font": {"size": FONT_SIZE, "color": ink}, "dragmode": False, "hovermode": "closest",
         "clickmode": "event", "uirevision": "map", "paper_bgcolor": "rgba(0,0,0,0)",
-        "legend": {"title": {"text": legend}, "itemsizing": "constant",
-                   "font": {"size": LEGEND_FONT_SIZE, "color": ink}, "orientation": "h",
-                   "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        "legend": {"title": {"text": legend, "side": "top"}, "itemsizing": "constant",
+                   "font": {"size": LEGEND_FONT_SIZE, "color": ink}, "orientation": "v",
+                   "x": 1.0, "xanchor": "left", "y": 1.0, "yanchor": "top"},
         "xaxis": {**axis, "range": [window.x0, window.x1], "title": title(titles[0])},
         "yaxis": {**axis, "range": [window.y0, window.y1], "title": title(titles[1]),
                   "scaleanchor": "x", "scaleratio": 1},
@@ -182,7 +200,8 @@ def latent_map(space: LatentSpace, class_names: list[str], window: Window,
         traces += _class_traces(space, class_names, rows, 0.55 if background else 0.9)
     if space.prior and space.projection.is_identity:
         traces.append(_prior_trace())
-    fig = go.Figure(traces, layout=_layout(space, window, "#262730", grid=background is None))
+    fig = go.Figure(traces, layout=_layout(space, class_names, window, "#262730",
+                                           grid=background is None))
     fig.update_layout(plot_bgcolor="#fafafa" if background is None else "white",
                       images=[_background(background, window)] if background else [])
     return encoded(fig)
@@ -198,38 +217,27 @@ def encoded(fig: go.Figure) -> go.Figure:
     return go.Figure(fig.to_dict(), _validate=False)
 
 
-def marks_overlay(space: LatentSpace, class_names: list[str], window: Window, marks: Marks,
-                  show_points: bool = True) -> go.Figure:
+def marks_overlay(space: LatentSpace, class_names: list[str], window: Window,
+                  marks: Marks) -> go.Figure:
     """What moves on the map (position, clicked image, A→B), on a transparent twin figure.
 
-    It repeats the map's legend and labels in invisible ink so Plotly computes
-    the same margins, and the two plots coincide exactly when stacked. It is
-    drawn on every slider move and click, so nothing here goes through Plotly's
-    validation (~100 ms): the fixed part is built once per view as plain
-    dicts, the marks are plain dicts, and the figure wraps them unvalidated.
+    Same size, margins and ranges as the map, so the two plot areas coincide when
+    stacked; no legend, axes or labels, so the browser redraws it in a few
+    milliseconds. It is drawn on every slider move and click, so nothing here goes
+    through Plotly's validation (~100 ms): the layout is built once per view as a
+    plain dict, the marks are plain dicts, and the figure wraps them unvalidated.
     A plain dict would not do: ``st.plotly_chart`` validates dicts itself.
     """
-    present = _present_classes(space, class_names) if show_points else ()
-    ghosts, layout = _overlay_frame(present, axis_titles(space), t("map.legend") + " ", window)
-    return go.Figure({"data": [*ghosts, *_mark_traces(marks)], "layout": layout},
-                     _validate=False)
-
-
-def _present_classes(space: LatentSpace, class_names: list[str]) -> tuple[str, ...]:
-    """Names of the classes that have points on the map, in legend order."""
-    counts = np.bincount(space.labels, minlength=len(class_names))
-    return tuple(name for label, name in enumerate(class_names) if counts[label])
+    legend = t("map.legend") + " "
+    layout = _overlay_layout(legend_width([legend, *class_names]), window)
+    return go.Figure({"data": _mark_traces(marks), "layout": layout}, _validate=False)
 
 
 @lru_cache(maxsize=32)
-def _overlay_frame(present: tuple[str, ...], titles: tuple[str, str], legend: str,
-                   window: Window) -> tuple[tuple[dict, ...], dict]:
-    """Ghost legend entries and layout of the overlay: fixed per view and language.
-
-    Shared between sessions: treat as read-only (``go.Figure`` copies what it is given).
-    """
-    ghosts = tuple({"type": "scatter", "x": [None], "y": [None], "name": name,
-                    "mode": "markers", "hoverinfo": "skip",
-                    "marker": {"color": "rgba(0,0,0,0)"}} for name in present)
-    layout = _layout_spec(titles, legend, window, TRANSPARENT, grid=False)
-    return ghosts, {**layout, "plot_bgcolor": TRANSPARENT}
+def _overlay_layout(right: int, window: Window) -> dict:
+    """The overlay's layout: fixed per view. Shared between sessions: treat as read-only
+    (``go.Figure`` copies what it is given)."""
+    layout = _layout_spec(("", ""), "", right, window, TRANSPARENT, grid=False)
+    hidden = {"visible": False}
+    return {**layout, "showlegend": False, "plot_bgcolor": TRANSPARENT,
+            "xaxis": {**layout["xaxis"], **hidden}, "yaxis": {**layout["yaxis"], **hidden}}

@@ -6,10 +6,13 @@ from app_lib.figures import MAP_HEIGHT
 
 CSS = f"""<style>
 [data-testid="stImage"] img {{ image-rendering: pixelated; }}
-.st-key-map-overlay {{ margin-top: calc(-{MAP_HEIGHT}px - 1rem); }}
+.st-key-explore-live {{ margin-top: calc(-{MAP_HEIGHT}px - 1rem); pointer-events: none; }}
+.st-key-explore-live [data-testid="stColumn"]:last-child {{ pointer-events: auto; }}
 .st-key-map-overlay, .st-key-map-overlay * {{ pointer-events: none !important; }}
 .st-key-plotly-preload {{ display: none; }}
 </style>"""
 """Images are enlarged by whole pixels on the server; ``pixelated`` keeps any further
-browser scaling sharp too. The overlay (see ``figures.marks_overlay``) sits exactly on
-the map above it and lets every click through."""
+browser scaling sharp too. The Explore page's live row (its own fragment: marks,
+generated image, sliders) is pulled up over the map's row, whose right column is
+empty; its left column, the marks' twin plot (see ``figures.marks_overlay``), sits
+exactly on the map and lets every click through."""

@@ -36,49 +36,73 @@ def _fmt(z) -> str:
 # ------------------------------------------------------------------ map fragment
 
 
+MAP_COLUMNS = [2, 1]  # the map's row and the live row laid over it: same widths, so they coincide
+
+
 @st.fragment
 def explore_view(sel, choice, model, space, names, data):
+    """Everything a map click changes; the live part (what a slider moves) nests inside."""
     sid = explorer.init(sel, space)
-    map_col, side_col = st.columns([2, 1], gap="medium")
-    with map_col:
-        controls_box, map_box, panel_box = st.container(), st.container(), st.container()
-    with side_col:
-        image_box, slider_box = st.container(), st.container()
-    # The generated image first (the sliders' values are already in the session), then the
-    # sliders, the clicked image and the map last: each element the browser must process
-    # before the image delays it (a slider release reruns all of them).
-    z = explorer.position(sid, space)
-    with image_box:
-        _generated(model, space, z)
-    with slider_box:
-        _sliders(sid, space, choice)
-    with panel_box:
+    controls_box = st.container()
+    map_col, _ = st.columns(MAP_COLUMNS, gap="medium")
+    live_box = st.container(key="explore-live")
+    panel_col, _ = st.columns(MAP_COLUMNS, gap="medium")
+    # What a click shows is sent first (the generated image, the clicked image); the
+    # controls and the map (unchanged by a click: the browser keeps it) last.
+    with live_box:
+        live_view(sid, choice, model, space, names)
+    with panel_col:
         _clicked_image(sid, model, space, names, data, sel.split)
     with controls_box:
-        manifold = _view_controls(sid, space, z)
-    with map_box:
-        _map(sid, sel, choice, space, names, z, manifold)
+        manifold = _view_controls(sid, sel, choice, space)
+    with map_col:
+        _map(sid, sel, choice, space, names, manifold)
+
+
+@st.fragment
+def live_view(sid, choice, model, space, names):
+    """The generated image, the sliders and the marks drawn over the map.
+
+    A nested fragment: a slider release reruns only this, not the map, the
+    controls or the clicked image. Its row is laid over the map's row (see
+    ``app_lib.style``): the marks' transparent twin plot covers the map in the
+    left column, the image and sliders fill the right column the map row
+    leaves empty.
+    """
+    z = explorer.position(sid, space)
+    marks_col, side_col = st.columns(MAP_COLUMNS, gap="medium")
+    with side_col:  # the image first: the sliders' values are already in the session
+        _generated(model, space, z)
+        _sliders(sid, space, choice)
+    with marks_col:
+        _marks(sid, choice, space, names, z)
     state.sync_url(explorer.url_extras(sid, space))
 
 
-def _view_controls(sid, space, z) -> dict | None:
+def _view_controls(sid, sel, choice, space) -> dict | None:
     """One compact row above the map: manifold toggle, zoom, centre, reset (+ grid settings)."""
-    cols = st.columns([1.3, 1.5, 0.4, 0.4], vertical_alignment="center")
+    row, _ = st.columns(MAP_COLUMNS, gap="medium")
+    cols = row.columns([1.3, 1.5, 0.4, 0.4], vertical_alignment="center")
     on = cols[0].toggle(t("explore.manifold"), key="manifold_on", help=t("explore.manifold_help"))
     st.session_state.setdefault(explorer.zoom_key(sid), 1)
     cols[1].segmented_control(t("explore.zoom"), explorer.ZOOMS, key=explorer.zoom_key(sid),
                               format_func=lambda f: f"🔍 {f}×" if f == 1 else f"{f}×",
                               required=True, label_visibility="collapsed",
                               help=t("explore.zoom"))
-    cols[2].button("🎯", on_click=explorer.center_on, args=(sid, space.projection.project(z)),
+    cols[2].button("🎯", on_click=explorer.center_on_position, args=(sid, space),
                    help=t("explore.center"), key="center_view")
     cols[3].button("🔄", on_click=explorer.reset_view, args=(sid,), help=t("explore.reset_view"),
                    key="reset_view")
     if not on:
         return None
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left, middle, right = row.columns([3, 1, 1.2], vertical_alignment="bottom")
     n = left.slider(t("explore.grid_n"), 6, 30, 16, key="grid_n")
-    points = right.toggle(t("explore.points"), value=True, key="show_points")
+    points = middle.toggle(t("explore.points"), value=True, key="show_points")
+    view = explorer.window(sid, space)
+    right.download_button(t("explore.grid_download"),
+                          cache.manifold_png(sel.dataset, choice, sel.split, view, n),
+                          file_name="manifold.png", mime="image/png", on_click="ignore",
+                          icon="⬇️")
     return {"n": n, "points": points}
 
 
@@ -106,8 +130,18 @@ def _generated(model, space, z) -> None:
                        on_click="ignore", icon="⬇️")
 
 
-def _map(sid, sel, choice, space, names, z, manifold) -> None:
-    """The map (kept by the browser between clicks) with a light overlay of what moves."""
+def _map(sid, sel, choice, space, names, manifold) -> None:
+    """The map itself: resent unchanged on a click (the browser keeps it), not on a slider."""
+    view = explorer.window(sid, space)
+    points = manifold is None or manifold["points"]
+    st.plotly_chart(cache.base_map(sel.dataset, choice, sel.split, view, names,
+                                   manifold and manifold["n"], points),
+                    key=explorer.map_key(sid), on_select=lambda: explorer.on_map_click(
+                        sid, space), selection_mode="points", config=figures.PLOTLY_CONFIG)
+
+
+def _marks(sid, choice, space, names, z) -> None:
+    """What moves on the map (position, clicked image, A→B) on a twin plot laid over it."""
     view = explorer.window(sid, space)
     ab = explorer.endpoints(sid, space)
     path = interpolation_path(ab["a"][0], ab["b"][0], 24, _method(choice))
@@ -115,16 +149,8 @@ def _map(sid, sel, choice, space, names, z, manifold) -> None:
     project = space.projection.project
     marks = figures.Marks(here=project(z), selected=None if row is None else space.xy[row],
                           a=project(ab["a"][0]), b=project(ab["b"][0]), path=project(path))
-    background = None
-    if manifold:
-        background = cache.manifold_png(sel.dataset, choice, sel.split, view, manifold["n"])
-    points = manifold is None or manifold["points"]
-    st.plotly_chart(cache.base_map(sel.dataset, choice, sel.split, view, names,
-                                   manifold and manifold["n"], points),
-                    key=explorer.map_key(sid), on_select=lambda: explorer.on_map_click(
-                        sid, space), selection_mode="points", config=figures.PLOTLY_CONFIG)
     with st.container(key="map-overlay"):
-        st.plotly_chart(figures.marks_overlay(space, names, view, marks, show_points=points),
+        st.plotly_chart(figures.marks_overlay(space, names, view, marks),
                         config=figures.OVERLAY_CONFIG)
     notes = [t("map.marks_note")]
     if space.prior and space.projection.is_identity:
@@ -132,9 +158,6 @@ def _map(sid, sel, choice, space, names, z, manifold) -> None:
     if not space.projection.is_identity:
         notes.append(t("map.pca_note", d=space.latent_dim))
     st.caption(" ".join(notes))
-    if background is not None:
-        st.download_button(t("explore.grid_download"), background, file_name="manifold.png",
-                           mime="image/png", on_click="ignore", icon="⬇️")
 
 
 def _clicked_image(sid, model, space, names, data, split) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 
 import numpy as np
 import plotly.graph_objects as go
@@ -44,17 +43,8 @@ def all_marks(space: LatentSpace) -> figures.Marks:
                          b=p(space.codes[1]), path=p(path))
 
 
-def without_ink(layout: dict) -> dict:
-    """Layout minus colours: what decides where the plot area sits."""
-    text = json.dumps(layout)
-    for ink in ("#262730", figures.TRANSPARENT):
-        text = text.replace(f'"{ink}"', '"ink"')
-    out = json.loads(text)
-    for key in ("plot_bgcolor", "images"):
-        out.pop(key, None)
-    for axis in ("xaxis", "yaxis"):
-        out[axis].pop("showgrid")
-    return out
+PLACEMENT = ("constrain", "scaleanchor", "scaleratio", "automargin", "range")
+"""Axis settings that decide where the plot area sits and what it shows."""
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -65,13 +55,32 @@ def test_the_overlay_lines_up_with_the_map(lang, dim, prior):
     with language(lang):
         base = sent(figures.latent_map(space, NAMES, window))
         over = sent(figures.marks_overlay(space, NAMES, window, all_marks(space)))
-    assert without_ink(over["layout"]) == without_ink(base["layout"])
+    assert {k: over["layout"][k] for k in GEOMETRY} == {k: base["layout"][k] for k in GEOMETRY}
+    assert base["layout"]["margin"]["autoexpand"] is False  # nothing moves the plot area
+    for axis in ("xaxis", "yaxis"):
+        assert ({k: over["layout"][axis].get(k) for k in PLACEMENT}
+                == {k: base["layout"][axis].get(k) for k in PLACEMENT})
     assert over["layout"]["xaxis"]["range"] == [window.x0, window.x1]
     assert over["layout"]["yaxis"]["range"] == [window.y0, window.y1]
-    assert {k: over["layout"][k] for k in GEOMETRY} == {k: base["layout"][k] for k in GEOMETRY}
+    # the overlay repeats nothing Plotly would have to lay out again on every slider move
+    assert over["layout"]["showlegend"] is False
+    assert not over["layout"]["xaxis"]["visible"] and not over["layout"]["yaxis"]["visible"]
+    assert all(tr.get("showlegend") is False for tr in over["data"])
     legend = [tr["name"] for tr in base["data"] if tr.get("showlegend", True)]
-    ghosts = [tr["name"] for tr in over["data"] if tr.get("showlegend", True)]
-    assert ghosts == legend == [n for n in NAMES if n != "class 7"]
+    assert legend == [n for n in NAMES if n != "class 7"]
+
+
+def test_the_legend_margin_fits_the_widest_name_and_counts_hangul_as_wide():
+    narrow, wide = figures.legend_width(["abcdefgh"]), figures.legend_width(["앵클 부츠 앵클"])
+    assert wide > narrow  # 7 glyphs of Hangul need more room than 8 Latin letters
+    assert figures.legend_width(["a", "abcdefgh"]) == narrow  # the widest one decides
+    assert figures.legend_width([]) == figures.legend_width(["a"]) == 100  # at least 100 px
+    assert figures.legend_width(["x" * 200]) == 280  # and at most 280 px
+    with language("ko"):
+        space = make_space(2)
+        spec = sent(figures.latent_map(space, ["티셔츠/탑", "앵클 부츠"] * 5, space.window))
+    assert spec["layout"]["margin"]["r"] == figures.legend_width(
+        [t("map.legend", lang="ko") + " ", "티셔츠/탑", "앵클 부츠"])
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -88,11 +97,10 @@ def test_the_overlay_draws_every_mark_by_name(lang):
     assert all(tr["hoverinfo"] == "skip" for tr in spec["data"])
 
 
-def test_no_points_no_ghost_legend_and_missing_marks_are_left_out():
+def test_missing_marks_are_left_out():
     space = make_space(2)
     here = space.projection.project(space.codes[0])
-    spec = sent(figures.marks_overlay(space, NAMES, space.window, figures.Marks(here=here),
-                                      show_points=False))
+    spec = sent(figures.marks_overlay(space, NAMES, space.window, figures.Marks(here=here)))
     assert [tr["name"] for tr in spec["data"]] == [t("map.here")]
 
 
@@ -106,17 +114,16 @@ def test_what_skips_validation_is_still_valid_plotly(overlay):
     assert sent(go.Figure(spec)) == spec
 
 
-def test_the_cached_overlay_frame_is_never_written_to():
+def test_the_cached_overlay_layout_is_never_written_to():
     space = make_space(2)
     first = sent(figures.marks_overlay(space, NAMES, space.window, all_marks(space)))
-    frame = figures._overlay_frame(tuple(n for n in NAMES if n != "class 7"),
-                                   figures.axis_titles(space), t("map.legend") + " ",
-                                   space.window)
-    before = copy.deepcopy(frame)
+    layout = figures._overlay_layout(figures.legend_width([t("map.legend") + " ", *NAMES]),
+                                     space.window)
+    before = copy.deepcopy(layout)
     fig = figures.marks_overlay(space, NAMES, space.window, figures.Marks())
-    fig.update_layout(height=10)
+    fig.update_layout(height=10, xaxis_range=[0, 1])
     sent(fig)
-    assert frame == before
+    assert layout == before
     again = sent(figures.marks_overlay(space, NAMES, space.window, all_marks(space)))
     assert again == first
 
@@ -129,14 +136,12 @@ def test_the_base_map_arrays_are_sent_pre_encoded():
     assert all(isinstance(a, dict) and "bdata" in a for a in arrays)
 
 
-def test_the_overlay_is_cheap_enough_for_every_rerun():
-    """Was ~50-100 ms through validation; a generous bound, best of five, for busy machines."""
+def test_the_overlay_layout_is_built_once_per_view():
+    """Reruns reuse the cached layout dict: no Plotly validation and no rebuilding."""
     space = make_space(2, prior=True)
-    marks = all_marks(space)
-    figures.marks_overlay(space, NAMES, space.window, marks)
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        figures.marks_overlay(space, NAMES, space.window, marks)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.02
+    figures._overlay_layout.cache_clear()
+    for _ in range(3):
+        figures.marks_overlay(space, NAMES, space.window, all_marks(space))
+    info = figures._overlay_layout.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+    assert figures.marks_overlay(space, NAMES, space.window, all_marks(space))._validate is False
