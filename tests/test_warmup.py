@@ -92,6 +92,8 @@ def test_the_lifespan_starts_the_warm_up_without_waiting_for_it(monkeypatch):
         return "digits", "pca:2", 0.0
 
     monkeypatch.setattr(warmup, "prepare_default", slow)
+    switched: list[float] = []
+    monkeypatch.setattr(warmup.sys, "setswitchinterval", switched.append)
 
     async def serve():
         async with warmup.lifespan(None):
@@ -103,6 +105,7 @@ def test_the_lifespan_starts_the_warm_up_without_waiting_for_it(monkeypatch):
     server.join(10)
     finish.set()
     assert entered == [True]  # inside the lifespan while the warm-up still runs
+    assert switched == [warmup.SWITCH_INTERVAL]  # the server hands the GIL round sooner
 
 
 def test_the_warm_up_refuses_an_unknown_model():
