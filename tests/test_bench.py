@@ -56,3 +56,20 @@ def test_checks_between_epoch_ends_run_off_the_clock_at_fractional_epochs():
     seconds = [s for _, s in seen]
     assert seconds == sorted(seconds) and seconds[-1] == spent
     assert seconds[3] - seconds[2] < 0.25
+
+
+def test_throughput_on_one_thread_measures_peak_and_trainer_on_one_thread(monkeypatch):
+    """The app's way of training (one torch thread) is measured against a one-thread peak,
+    and the caller's thread setting is left as it was."""
+    import ae_core.bench as bench
+
+    seen = []
+    monkeypatch.setattr(bench, "_dataset", lambda name, quick: _blobs(640))
+    monkeypatch.setattr(bench, "matmul_peak_gflops",
+                        lambda seconds: seen.append(torch.get_num_threads()) or 50.0)
+    before = torch.get_num_threads()
+    row = bench.trainer_throughput(quick=True, threads=1)
+    assert seen == [1] and torch.get_num_threads() == before
+    assert row.label.startswith("trainer throughput (1 torch thread,")
+    assert row.ours["samples_per_s"] > 0 and row.ours["matmul_peak"] == 50.0
+    assert math.isclose(row.ours["ratio"], row.ours["gflops"] / 50.0)
