@@ -47,12 +47,13 @@ def explore_view(sel, choice, model, space, names, data):
     map_col, _ = st.columns(MAP_COLUMNS, gap="medium")
     live_box = st.container(key="explore-live")
     panel_col, _ = st.columns(MAP_COLUMNS, gap="medium")
-    # What a click shows is sent first (the generated image, the clicked image); the
+    # What a click shows is sent first (the clicked image, then the generated one: the
+    # live part ends with the marks, whose redraw would delay the clicked image); the
     # controls and the map (unchanged by a click: the browser keeps it) last.
-    with live_box:
-        live_view(sid, choice, model, space, names)
     with panel_col:
         _clicked_image(sid, model, space, names, data, sel.split)
+    with live_box:
+        live_view(sid, choice, model, space, names)
     with controls_box:
         manifold = _view_controls(sid, sel, choice, space)
     with map_col:
