@@ -1,8 +1,10 @@
 """Explore: the latent map, click-to-decode anywhere, sliders, interpolation, manifold, export.
 
-Two fragments keep interaction instant: the map + sliders + images, and
-the interpolation strip. Nothing in them encodes the dataset: codes, the
-projection and the neighbour index come cached from ``app_lib.cache``.
+Fragments keep interaction instant: the map view (a click reruns it), the
+live part nested in it (a slider reruns only the generated image, the sliders
+and the marks on the map), and the interpolation strip. Nothing in them
+encodes the dataset: codes, the projection and the neighbour index come cached
+from ``app_lib.cache``.
 """
 
 from __future__ import annotations
