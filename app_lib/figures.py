@@ -30,7 +30,7 @@ FONT_SIZE = 16
 LEGEND_FONT_SIZE = 14
 MAP_MARGIN = {"l": 84, "t": 16, "b": 72}
 """Fixed margins (the legend's, on the right, from its names): Plotly's automatic margins
-cost the browser 100-200 ms on every redraw of the overlay, and the overlay could only
+cost the browser 110-240 ms on every redraw of the overlay, and the overlay could only
 match them by repeating the legend and axis labels."""
 TRANSPARENT = "rgba(0,0,0,0)"
 OVERLAY_CONFIG = {"staticPlot": True, "displayModeBar": False}
