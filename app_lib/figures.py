@@ -2,7 +2,8 @@
 
 One WebGL trace per class (named legend, row id in ``customdata``), an
 invisible dense grid underneath so a click on empty space still reports a
-position, and small SVG traces for what the user is looking at.
+position; what moves (the sliders' position, the clicked image, A→B) is an SVG
+laid over the map, not a second plot (:func:`marks_svg`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import base64
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from html import escape
 
 import numpy as np
 import plotly.graph_objects as go
@@ -33,7 +34,6 @@ MAP_MARGIN = {"l": 84, "t": 16, "b": 72}
 cost the browser 110-240 ms on every redraw of the overlay, and the overlay could only
 match them by repeating the legend and axis labels."""
 TRANSPARENT = "rgba(0,0,0,0)"
-OVERLAY_CONFIG = {"staticPlot": True, "displayModeBar": False}
 PLOTLY_CONFIG = {
     "displaylogo": False,
     "scrollZoom": False,
@@ -98,37 +98,6 @@ def _class_traces(space: LatentSpace, class_names: list[str], rows: np.ndarray,
     return traces
 
 
-def _mark(xy, name: str, symbol: str, color: str, size: int, text: str = "") -> dict:
-    mark = {"type": "scatter", "x": [float(xy[0])], "y": [float(xy[1])], "name": name,
-            "hoverinfo": "skip", "showlegend": False,
-            "mode": "markers+text" if text else "markers",
-            "textposition": "top center", "textfont": {"size": 20, "color": color},
-            "marker": {"symbol": symbol, "size": size, "color": color,
-                       "line": {"width": 3, "color": color if "open" in symbol else "white"}}}
-    if text:
-        mark["text"] = [text]
-    return mark
-
-
-def _mark_traces(marks: Marks) -> list[dict]:
-    """Plain trace dicts: a handful of points, not worth Plotly's validation on every rerun."""
-    traces = []
-    if marks.path is not None and len(marks.path) > 1:
-        traces.append({"type": "scatter", "mode": "lines", "name": t("map.path"),
-                       "x": np.ascontiguousarray(marks.path[:, 0]),
-                       "y": np.ascontiguousarray(marks.path[:, 1]),
-                       "hoverinfo": "skip", "showlegend": False,
-                       "line": {"color": "#333", "width": 3, "dash": "dot"}})
-    for xy, name in ((marks.a, "A"), (marks.b, "B")):
-        if xy is not None:
-            traces.append(_mark(xy, name, "diamond", "#222", 14, name))
-    if marks.selected is not None:
-        traces.append(_mark(marks.selected, t("map.selected"), "circle-open", "#d62728", 24))
-    if marks.here is not None:
-        traces.append(_mark(marks.here, t("map.here"), "x", "#111", 20))
-    return traces
-
-
 def _prior_trace() -> go.Scatter:
     angle = np.linspace(0, 2 * np.pi, 121)
     r = PRIOR_SIGMAS
@@ -146,7 +115,7 @@ def _background(png: bytes, window: Window) -> dict:
 
 def _layout(space: LatentSpace, class_names: list[str], window: Window, ink: str,
             grid: bool) -> dict:
-    """Geometry shared by the map and its overlay, so the two line up pixel for pixel."""
+    """The map's geometry: fixed margins, so :func:`marks_svg` can line up with it."""
     legend = t("map.legend") + " "
     return _layout_spec(axis_titles(space), legend, legend_width([legend, *class_names]),
                         window, ink, grid)
@@ -191,7 +160,7 @@ def latent_map(space: LatentSpace, class_names: list[str], window: Window,
 
     It changes only with the data, model, window or view settings — never on a
     click or a slider — so the browser keeps it instead of rebuilding it;
-    what moves is drawn by :func:`marks_overlay` on top. It comes back
+    what moves is drawn by :func:`marks_svg` on top. It comes back
     :func:`encoded`, as it is built once and sent on every rerun.
     """
     rows = np.arange(len(space.xy)) if rows is None else rows
@@ -217,27 +186,73 @@ def encoded(fig: go.Figure) -> go.Figure:
     return go.Figure(fig.to_dict(), _validate=False)
 
 
-def marks_overlay(space: LatentSpace, class_names: list[str], window: Window,
-                  marks: Marks) -> go.Figure:
-    """What moves on the map (position, clicked image, A→B), on a transparent twin figure.
+def marks_svg(space: LatentSpace, class_names: list[str], window: Window, marks: Marks) -> str:
+    """What moves on the map (position, clicked image, A→B) as SVG laid over it.
 
-    Same size, margins and ranges as the map, so the two plot areas coincide when
-    stacked; no legend, axes or labels, so the browser redraws it in a few
-    milliseconds. It is drawn on every slider move and click, so nothing here goes
-    through Plotly's validation (~100 ms): the layout is built once per view as a
-    plain dict, the marks are plain dicts, and the figure wraps them unvalidated.
-    A plain dict would not do: ``st.plotly_chart`` validates dicts itself.
+    Drawn on every slider move and click, so it is not a Plotly figure: a second
+    Plotly plot cost the browser 50-80 ms per redraw, an SVG swap a few. It sits
+    exactly on the map's plot area because the map's margins are fixed: the box
+    inside those margins, with the window as ``viewBox`` and ``xMidYMid meet``,
+    is how Plotly fits an equal-aspect plot area in it (``constrain="domain"``).
+    Sizes are in pixels at the map's full height (smaller only on a narrower map).
     """
-    legend = t("map.legend") + " "
-    layout = _overlay_layout(legend_width([legend, *class_names]), window)
-    return go.Figure({"data": _mark_traces(marks), "layout": layout}, _validate=False)
+    right = legend_width([t("map.legend") + " ", *class_names])
+    left, top = MAP_MARGIN["l"], MAP_MARGIN["t"]
+    drawn = _svg_marks(marks, window.height / PLOT_HEIGHT)
+    area = (f'x="{_n(window.x0)}" y="{_n(-window.y1)}" width="{_n(window.width)}" '
+            f'height="{_n(window.height)}"')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="100%" '
+           f'viewBox="{_n(window.x0)} {_n(-window.y1)} {_n(window.width)} {_n(window.height)}" '
+           f'preserveAspectRatio="xMidYMid meet"><clipPath id="area"><rect {area}/></clipPath>'
+           f'<g clip-path="url(#area)">{"".join(body for _, body in drawn)}</g></svg>')
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+    box = (f"position:absolute;left:{left}px;top:{top}px;width:calc(100% - {left + right}px);"
+           f"height:{PLOT_HEIGHT}px;pointer-events:none")
+    alt = ", ".join(name for name, _ in drawn)
+    # an <img>: st.html's sanitiser keeps HTML only, and would strip inline SVG
+    return (f'<div class="map-marks" style="position:relative;height:{MAP_HEIGHT}px">'
+            f'<img src="{source}" alt="{escape(alt)}" style="{box}"/></div>')
 
 
-@lru_cache(maxsize=32)
-def _overlay_layout(right: int, window: Window) -> dict:
-    """The overlay's layout: fixed per view. Shared between sessions: treat as read-only
-    (``go.Figure`` copies what it is given)."""
-    layout = _layout_spec(("", ""), "", right, window, TRANSPARENT, grid=False)
-    hidden = {"visible": False}
-    return {**layout, "showlegend": False, "plot_bgcolor": TRANSPARENT,
-            "xaxis": {**layout["xaxis"], **hidden}, "yaxis": {**layout["yaxis"], **hidden}}
+PLOT_HEIGHT = MAP_HEIGHT - MAP_MARGIN["t"] - MAP_MARGIN["b"]
+"""The plot area's height in pixels whenever the map is wide enough for its window."""
+_STROKE = 'vector-effect="non-scaling-stroke" stroke-linecap="round" stroke-linejoin="round"'
+
+
+def _n(value: float) -> str:
+    """A coordinate with 6 significant digits: well under a pixel on any window."""
+    return f"{float(value):.6g}"
+
+
+def _svg_marks(marks: Marks, per_px: float) -> list[tuple[str, str]]:
+    """(name, SVG) of each mark present, in drawing order; ``per_px`` is latent units per
+    pixel, so sizes are in pixels. Latent y is negated: SVG's y axis runs down."""
+    out = []
+    if marks.path is not None and len(marks.path) > 1:
+        points = " ".join(f"{_n(x)},{_n(-y)}" for x, y in marks.path[:, :2])
+        out.append((t("map.path"), f'<polyline points="{points}" fill="none" stroke="#333" '
+                                   f'stroke-width="3" stroke-dasharray="0.5 7" {_STROKE}/>'))
+    for name, xy in (("A", marks.a), ("B", marks.b)):
+        if xy is not None:
+            x, y, r = float(xy[0]), -float(xy[1]), 8 * per_px
+            diamond = " ".join(f"{_n(px)},{_n(py)}" for px, py in
+                               ((x, y - r), (x + r, y), (x, y + r), (x - r, y)))
+            out.append((name, f'<polygon points="{diamond}" fill="#222" stroke="white" '
+                              f'stroke-width="2" {_STROKE}/><text x="{_n(x)}" '
+                              f'y="{_n(y - 13 * per_px)}" font-size="{_n(20 * per_px)}" '
+                              f'font-family="sans-serif" font-weight="700" text-anchor="middle" '
+                              f'fill="#222" stroke="white" stroke-width="3" paint-order="stroke" '
+                              f'{_STROKE}>{name}</text>'))
+    if marks.selected is not None:
+        out.append((t("map.selected"),
+                    f'<circle cx="{_n(marks.selected[0])}" cy="{_n(-marks.selected[1])}" '
+                    f'r="{_n(12 * per_px)}" fill="none" stroke="#d62728" stroke-width="3" '
+                    f'{_STROKE}/>'))
+    if marks.here is not None:
+        x, y, r = float(marks.here[0]), -float(marks.here[1]), 8 * per_px
+        cross = (f"M{_n(x - r)},{_n(y - r)}L{_n(x + r)},{_n(y + r)}"
+                 f"M{_n(x - r)},{_n(y + r)}L{_n(x + r)},{_n(y - r)}")
+        out.append((t("map.here"), f'<path d="{cross}" stroke="white" stroke-width="7" '
+                                   f'{_STROKE}/><path d="{cross}" stroke="#111" '
+                                   f'stroke-width="3" {_STROKE}/>'))
+    return out

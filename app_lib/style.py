@@ -14,5 +14,5 @@ CSS = f"""<style>
 """Images are enlarged by whole pixels on the server; ``pixelated`` keeps any further
 browser scaling sharp too. The Explore page's live row (its own fragment: marks,
 generated image, sliders) is pulled up over the map's row, whose right column is
-empty; its left column, the marks' twin plot (see ``figures.marks_overlay``), sits
-exactly on the map and lets every click through."""
+empty; its left column, the marks' SVG (see ``figures.marks_svg``), sits exactly on
+the map's plot area and lets every click through."""

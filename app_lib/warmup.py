@@ -58,10 +58,9 @@ def prepare(dataset: str, model_key: str, split: str = "test",
     page's first run finds every entry ready.
     """
     start = time.perf_counter()
-    import numpy as np
 
     from ae_core.imaging import png_bytes
-    from app_lib import cache, catalog, figures
+    from app_lib import cache, catalog
     from app_lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, class_names, language
 
     data = cache.get_dataset(dataset)
@@ -76,10 +75,6 @@ def prepare(dataset: str, model_key: str, split: str = "test",
         with language(lang):
             names = class_names(data.meta, data.class_names)
             cache.base_map(dataset, choice, split, space.window, names, None, True, lang=lang)
-            here = space.projection.project(space.codes[0])
-            figures.marks_overlay(space, names, space.window,
-                                  figures.Marks(here=here, a=here, b=here,
-                                                path=np.stack([here, here])))
     return time.perf_counter() - start
 
 

@@ -68,7 +68,7 @@ def live_view(sid, choice, model, space, names):
 
     A nested fragment: a slider release reruns only this, not the map, the
     controls or the clicked image. Its row is laid over the map's row (see
-    ``app_lib.style``): the marks' transparent twin plot covers the map in the
+    ``app_lib.style``): the marks' SVG covers the map's plot area in the
     left column, the image and sliders fill the right column the map row
     leaves empty.
     """
@@ -113,8 +113,11 @@ def _sliders(sid, space, choice) -> None:
     st.markdown(f"#### {t('explore.sliders')}")
     prior = t("explore.slider_prior") if choice.is_vae else ""
     d = space.latent_dim
-    box = st.container(height=360) if d > 6 else st.container()
-    cols = box.columns(2 if d > 2 else 1)
+    if d <= 2:  # no wrapper blocks: each is one more thing the browser lays out on a rerun
+        cols = [st]
+    else:
+        box = st.container(height=360) if d > 6 else st.container()
+        cols = box.columns(2)
     for i, key in enumerate(explorer.slider_keys(sid, d)):
         lo, hi = (float(v) for v in space.ranges[i])
         cols[i % len(cols)].slider(t("explore.slider", i=i + 1), lo, hi, key=key,
@@ -123,12 +126,10 @@ def _sliders(sid, space, choice) -> None:
 
 
 def _generated(model, space, z) -> None:
-    st.markdown(f"#### {t('explore.generated')}")
-    image = model.decode(z)[0]
-    png = png_bytes(image, target=280)
-    widgets.inline_image(png, t("explore.generated"), 280)
-    st.caption(f"{t('explore.position')}: ({_fmt(z)})")
-    widgets.gap_indicator(space.index.reading(z))
+    png = png_bytes(model.decode(z)[0], target=280)
+    st.html(widgets.generated_html(png, t("explore.generated"),
+                                   f"{t('explore.position')}: ({_fmt(z)})",
+                                   space.index.reading(z)))
     st.download_button(t("explore.png"), png, file_name="decoded.png", mime="image/png",
                        on_click="ignore", icon="⬇️")
 
@@ -144,7 +145,7 @@ def _map(sid, sel, choice, space, names, manifold) -> None:
 
 
 def _marks(sid, choice, space, names, z) -> None:
-    """What moves on the map (position, clicked image, A→B) on a twin plot laid over it."""
+    """What moves on the map (position, clicked image, A→B), drawn as SVG laid over it."""
     view = explorer.window(sid, space)
     ab = explorer.endpoints(sid, space)
     path = interpolation_path(ab["a"][0], ab["b"][0], 24, _method(choice))
@@ -152,15 +153,14 @@ def _marks(sid, choice, space, names, z) -> None:
     project = space.projection.project
     marks = figures.Marks(here=project(z), selected=None if row is None else space.xy[row],
                           a=project(ab["a"][0]), b=project(ab["b"][0]), path=project(path))
-    with st.container(key="map-overlay"):
-        st.plotly_chart(figures.marks_overlay(space, names, view, marks),
-                        config=figures.OVERLAY_CONFIG)
     notes = [t("map.marks_note")]
     if space.prior and space.projection.is_identity:
         notes.append(t("map.prior_note"))
     if not space.projection.is_identity:
         notes.append(t("map.pca_note", d=space.latent_dim))
-    st.caption(" ".join(notes))
+    with st.container(key="map-overlay"):  # one element: the marks and the note on them
+        st.html(figures.marks_svg(space, names, view, marks)
+                + widgets.caption_html(" ".join(notes)))
 
 
 def _clicked_image(sid, model, space, names, data, split) -> None:

@@ -1,13 +1,17 @@
-"""app_lib.figures: the overlay is built without Plotly's validation, so check what it sends.
+"""app_lib.figures: the map's fixed geometry, and the SVG of marks laid over it.
 
-Both figures are compared as ``st.plotly_chart`` serialises them: the overlay
-must line up with the base map exactly and stay valid Plotly, in both languages.
+The marks are an SVG image placed in the map's margins; it lines up with the
+plot area only if it uses the same margins and the same fitting rule, so
+both are checked here, in both languages, and in a real browser by
+``tests/browser/test_explore_browser.py``.
 """
 
 from __future__ import annotations
 
-import copy
+import base64
 import json
+import re
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import plotly.graph_objects as go
@@ -20,7 +24,7 @@ from app_lib import figures
 from app_lib.i18n import language, t
 
 NAMES = [f"class {i}" for i in range(10)]
-GEOMETRY = ("height", "margin", "dragmode", "hovermode", "clickmode", "uirevision")
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def sent(fig) -> dict:
@@ -43,30 +47,46 @@ def all_marks(space: LatentSpace) -> figures.Marks:
                          b=p(space.codes[1]), path=p(path))
 
 
-PLACEMENT = ("constrain", "scaleanchor", "scaleratio", "automargin", "range")
-"""Axis settings that decide where the plot area sits and what it shows."""
+def parse(html: str) -> tuple[dict, str, ET.Element]:
+    """(the image's CSS box, its alt text, its SVG) from what ``marks_svg`` returns."""
+    style = dict(kv.split(":", 1) for kv in re.search(r'<img [^>]*style="([^"]*)"', html)
+                 .group(1).split(";"))
+    alt = re.search(r'alt="([^"]*)"', html).group(1)
+    source = re.search(r'src="data:image/svg\+xml;base64,([^"]*)"', html).group(1)
+    return style, alt, ET.fromstring(base64.b64decode(source))
+
+
+def numbers(text: str) -> list[float]:
+    return [float(v) for v in re.findall(r"-?[\d.]+(?:e-?\d+)?", text)]
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 @pytest.mark.parametrize(("dim", "prior"), [(2, True), (5, False), (1, False)])
-def test_the_overlay_lines_up_with_the_map(lang, dim, prior):
+def test_the_marks_image_covers_exactly_the_maps_plot_area(lang, dim, prior):
     space = make_space(dim, prior)
     window = zoom_window(space.window, 4, (0.3, -0.2))
     with language(lang):
-        base = sent(figures.latent_map(space, NAMES, window))
-        over = sent(figures.marks_overlay(space, NAMES, window, all_marks(space)))
-    assert {k: over["layout"][k] for k in GEOMETRY} == {k: base["layout"][k] for k in GEOMETRY}
-    assert base["layout"]["margin"]["autoexpand"] is False  # nothing moves the plot area
-    for axis in ("xaxis", "yaxis"):
-        assert ({k: over["layout"][axis].get(k) for k in PLACEMENT}
-                == {k: base["layout"][axis].get(k) for k in PLACEMENT})
-    assert over["layout"]["xaxis"]["range"] == [window.x0, window.x1]
-    assert over["layout"]["yaxis"]["range"] == [window.y0, window.y1]
-    # the overlay repeats nothing Plotly would have to lay out again on every slider move
-    assert over["layout"]["showlegend"] is False
-    assert not over["layout"]["xaxis"]["visible"] and not over["layout"]["yaxis"]["visible"]
-    assert all(tr.get("showlegend") is False for tr in over["data"])
-    legend = [tr["name"] for tr in base["data"] if tr.get("showlegend", True)]
+        base = sent(figures.latent_map(space, NAMES, window))["layout"]
+        style, _, svg = parse(figures.marks_svg(space, NAMES, window, all_marks(space)))
+    margin = base["margin"]
+    assert margin["autoexpand"] is False  # nothing moves the plot area
+    assert (style["left"], style["top"]) == (f"{margin['l']}px", f"{margin['t']}px")
+    assert style["width"] == f"calc(100% - {margin['l'] + margin['r']}px)"
+    assert style["height"] == f"{base['height'] - margin['t'] - margin['b']}px"
+    # Plotly fits an equal-aspect plot area, centred, in that box: SVG's "meet" does the same
+    assert base["yaxis"]["scaleanchor"] == "x" and base["yaxis"]["scaleratio"] == 1
+    assert base["xaxis"]["constrain"] == base["yaxis"]["constrain"] == "domain"
+    assert base["xaxis"]["range"] == [window.x0, window.x1]
+    assert base["yaxis"]["range"] == [window.y0, window.y1]
+    assert svg.get("preserveAspectRatio") == "xMidYMid meet"
+    assert numbers(svg.get("viewBox")) == pytest.approx(
+        [window.x0, -window.y1, window.width, window.height], rel=1e-5)
+
+
+def test_the_map_legend_names_every_class_present():
+    space = make_space(2)
+    spec = sent(figures.latent_map(space, NAMES, space.window))
+    legend = [tr["name"] for tr in spec["data"] if tr.get("showlegend", True)]
     assert legend == [n for n in NAMES if n != "class 7"]
 
 
@@ -84,48 +104,56 @@ def test_the_legend_margin_fits_the_widest_name_and_counts_hangul_as_wide():
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
-def test_the_overlay_draws_every_mark_by_name(lang):
+def test_every_mark_is_drawn_where_it_is_and_named(lang):
     space = make_space(2, prior=True)
+    marks = all_marks(space)
     with language(lang):
-        spec = sent(figures.marks_overlay(space, NAMES, space.window, all_marks(space)))
-        expected = [t("map.path"), "A", "B", t("map.selected"),
-                    t("map.here")]
-    marks = [tr for tr in spec["data"] if tr.get("showlegend") is False]
-    assert [tr["name"] for tr in marks] == expected
-    assert marks[0]["mode"] == "lines"
-    assert [tr.get("text") for tr in marks[1:]] == [["A"], ["B"], None, None]
-    assert all(tr["hoverinfo"] == "skip" for tr in spec["data"])
+        _, alt, svg = parse(figures.marks_svg(space, NAMES, space.window, marks))
+        assert alt == ", ".join([t("map.path"), "A", "B", t("map.selected"), t("map.here")])
+    flip = np.array([1.0, -1.0])  # SVG's y axis runs down
+    path = np.array(numbers(svg.find(f".//{SVG}polyline").get("points"))).reshape(-1, 2)
+    assert path == pytest.approx(marks.path * flip, abs=1e-4)
+    diamonds = [np.array(numbers(p.get("points"))).reshape(4, 2).mean(axis=0)
+                for p in svg.iter(f"{SVG}polygon")]
+    assert diamonds == [pytest.approx(marks.a * flip, abs=1e-4),
+                        pytest.approx(marks.b * flip, abs=1e-4)]
+    assert [x.text for x in svg.iter(f"{SVG}text")] == ["A", "B"]
+    ring = svg.find(f".//{SVG}circle")
+    assert [float(ring.get("cx")), float(ring.get("cy"))] == pytest.approx(
+        marks.selected * flip, abs=1e-4)
+    cross = np.array(numbers(svg.findall(f".//{SVG}path")[-1].get("d"))).reshape(4, 2)
+    assert cross.mean(axis=0) == pytest.approx(marks.here * flip, abs=1e-4)
+
+
+def test_mark_sizes_are_pixels_so_they_stay_put_when_zoomed():
+    space = make_space(2)
+    radius = {}
+    for zoom in (1, 4):
+        window = zoom_window(space.window, zoom, (0.0, 0.0))
+        _, _, svg = parse(figures.marks_svg(space, NAMES, window, all_marks(space)))
+        radius[zoom] = float(svg.find(f".//{SVG}circle").get("r"))
+        assert radius[zoom] == pytest.approx(12 * window.height / figures.PLOT_HEIGHT, rel=1e-4)
+        strokes = [e for e in svg.iter() if e.get("stroke-width")]
+        assert all(e.get("vector-effect") == "non-scaling-stroke" for e in strokes)
+    assert radius[4] == pytest.approx(radius[1] / 4, rel=1e-3)
 
 
 def test_missing_marks_are_left_out():
     space = make_space(2)
     here = space.projection.project(space.codes[0])
-    spec = sent(figures.marks_overlay(space, NAMES, space.window, figures.Marks(here=here)))
-    assert [tr["name"] for tr in spec["data"]] == [t("map.here")]
+    _, alt, svg = parse(figures.marks_svg(space, NAMES, space.window, figures.Marks(here=here)))
+    assert alt == t("map.here")
+    assert [e.tag for e in svg.iter() if e.tag in {f"{SVG}{k}" for k in
+            ("polyline", "polygon", "circle", "text")}] == []
+    _, alt, _ = parse(figures.marks_svg(space, NAMES, space.window, figures.Marks()))
+    assert alt == ""
 
 
-@pytest.mark.parametrize("overlay", [True, False])
-def test_what_skips_validation_is_still_valid_plotly(overlay):
+def test_the_base_map_is_valid_plotly_though_built_unvalidated():
     """Plotly's own validation of the sent spec neither complains nor changes anything."""
     space = make_space(2, prior=True)
-    fig = (figures.marks_overlay(space, NAMES, space.window, all_marks(space)) if overlay
-           else figures.latent_map(space, NAMES, space.window, background=b"png"))
-    spec = sent(fig)
+    spec = sent(figures.latent_map(space, NAMES, space.window, background=b"png"))
     assert sent(go.Figure(spec)) == spec
-
-
-def test_the_cached_overlay_layout_is_never_written_to():
-    space = make_space(2)
-    first = sent(figures.marks_overlay(space, NAMES, space.window, all_marks(space)))
-    layout = figures._overlay_layout(figures.legend_width([t("map.legend") + " ", *NAMES]),
-                                     space.window)
-    before = copy.deepcopy(layout)
-    fig = figures.marks_overlay(space, NAMES, space.window, figures.Marks())
-    fig.update_layout(height=10, xaxis_range=[0, 1])
-    sent(fig)
-    assert layout == before
-    again = sent(figures.marks_overlay(space, NAMES, space.window, all_marks(space)))
-    assert again == first
 
 
 def test_the_base_map_arrays_are_sent_pre_encoded():
@@ -134,14 +162,3 @@ def test_the_base_map_arrays_are_sent_pre_encoded():
     fig = figures.latent_map(space, NAMES, space.window)
     arrays = [tr[axis] for tr in fig.to_dict()["data"] for axis in ("x", "y")]
     assert all(isinstance(a, dict) and "bdata" in a for a in arrays)
-
-
-def test_the_overlay_layout_is_built_once_per_view():
-    """Reruns reuse the cached layout dict: no Plotly validation and no rebuilding."""
-    space = make_space(2, prior=True)
-    figures._overlay_layout.cache_clear()
-    for _ in range(3):
-        figures.marks_overlay(space, NAMES, space.window, all_marks(space))
-    info = figures._overlay_layout.cache_info()
-    assert (info.misses, info.hits) == (1, 2)
-    assert figures.marks_overlay(space, NAMES, space.window, all_marks(space))._validate is False

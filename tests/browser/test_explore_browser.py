@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import io
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -43,6 +45,34 @@ def test_clicking_empty_space_decodes_it_and_flags_the_gap(explore, page):
     page.wait_for_function(  # the URL bookmarks the new position
         "(x) => new URL(location.href).searchParams.get('z')?.startsWith(x)",
         arg=f"{far[0]:.4g}"[:4])
+
+
+def test_the_position_mark_is_drawn_exactly_where_the_map_was_clicked(explore, page):
+    """The marks are an SVG image laid over the map: its ✕ must land on the clicked spot."""
+    driver = explore()
+    g = driver.geometry()
+    box = g["box"]
+
+    def inside(p) -> bool:  # clear of the plot area's edges, where the ✕ would be clipped
+        px, py = driver.to_pixels(p[0], p[1], g)
+        return (box["x"] + 40 < px < box["x"] + box["w"] - 40
+                and box["y"] + 40 < py < box["y"] + box["h"] - 40)
+
+    far = next(p for p in driver.empty_points(400, seed=3) if inside(p))
+    before = driver.image_src()
+    driver.click(far[0], far[1])
+    driver.wait_image_change(before)
+    page.mouse.move(5, 5)  # no hover label over the mark
+    page.wait_for_function("(alt) => document.querySelector('.map-marks img')?.complete "
+                           "&& document.querySelector('.map-marks img').alt.includes(alt)",
+                           arg="current position")
+    px, py = driver.to_pixels(far[0], far[1])
+    shot = page.screenshot(clip={"x": px - 20, "y": py - 20, "width": 40, "height": 40})
+    rgb = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
+    ink = np.argwhere(rgb.max(axis=2) < 25)  # the ✕'s near-black core, nothing else is as dark
+    assert len(ink) > 20
+    dy, dx = ink.mean(axis=0) - 19.5
+    assert math.hypot(dx, dy) < 2.0, (dx, dy)
 
 
 def _image_bytes(page, src: str) -> bytes:
