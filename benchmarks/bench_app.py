@@ -7,6 +7,9 @@ Prints p50 / p95 (seconds) for:
 * click → image — click a point of the map → its original image and the image decoded
   at its code are on screen, at 10k points (MNIST test) and 70k (train + test)
 * slider → image — release a latent slider → the new decoded image is on screen
+* the floor — cold start and page load of ``floor_app.py``, a bare Streamlit page with one
+  10k-point WebGL scatter and one image, with the app / floor ratio: what Streamlit,
+  Plotly and this browser cost on this machine before the app does anything
 
 Times run from the browser's own ``pointerup`` to the first animation frame
 where the new image is loaded, measured inside the page. Needs MNIST in the
@@ -52,6 +55,7 @@ TARGETS = {"cold start": 4.0, "click → image (10k)": 0.3, "click → image (70
            "slider → image": 0.1}
 TRAINING_RATIO_TARGET = 2.0   # click → image while another session trains, over idle
 TRAINING_EPOCHS = 200         # far more than the measurement lasts: A's job is stopped
+FLOOR_APP = Path(__file__).with_name("floor_app.py")
 
 _ARM_JS = """(watched) => {
   const b = window.__bench = {t0: null, t1: null};
@@ -128,16 +132,17 @@ def open_map(context, url: str) -> tuple:
     return page, driver, time.perf_counter() - start
 
 
-def cold_start(playwright_browser, env: dict, query: dict, repeats: int) -> list[float]:
+def cold_start(playwright_browser, env: dict, query: dict, repeats: int,
+               script: Path | None = None, path: str = "/explore") -> list[float]:
     times = []
     for _ in range(repeats):
         context = playwright_browser.new_context(viewport=VIEWPORT)
-        server = AppServer(env)
+        server = AppServer(env, script=script) if script else AppServer(env)
         start = time.perf_counter()
         server.start()
         try:
             server.wait_ready(timeout=120)
-            page, _, _ = open_map(context, server.url("/explore", **query))
+            page, _, _ = open_map(context, server.url(path, **query))
             times.append(time.perf_counter() - start)
             page.close()
         finally:
@@ -146,9 +151,29 @@ def cold_start(playwright_browser, env: dict, query: dict, repeats: int) -> list
     return times
 
 
-def summary(name: str, times: list[float]) -> str:
+def page_loads(context, url: str, repeats: int = 3) -> list[float]:
+    """New pages, one after another, in one browser context (its cache warm after the first)."""
+    loads = []
+    for _ in range(repeats):
+        page, _, seconds = open_map(context, url)
+        loads.append(seconds)
+        page.close()
+    return loads
+
+
+def floor(browser, env: dict, cold: int) -> dict[str, list[float]]:
+    """The same two timings for ``floor_app.py``: what Streamlit and Plotly alone cost here."""
+    results = {"cold start": cold_start(browser, env, {}, cold, script=FLOOR_APP, path="/")}
+    with AppServer(env, script=FLOOR_APP) as server:
+        context = browser.new_context(viewport=VIEWPORT)
+        results["page load (warm server)"] = page_loads(context, server.url("/"))
+        context.close()
+    return results
+
+
+def summary(name: str, times: list[float], judged: bool = True) -> str:
     p50, p95 = np.percentile(times, 50), np.percentile(times, 95)
-    target = TARGETS.get(name)
+    target = TARGETS.get(name) if judged else None
     verdict = "" if target is None else ("  ok" if p50 <= target else "  SLOW") + \
         f" (target p50 ≤ {target:g} s)"
     return f"{name:<24} n={len(times):<3} p50 {p50:6.3f} s   p95 {p95:6.3f} s{verdict}"
@@ -260,7 +285,6 @@ def main(argv: list[str] | None = None) -> int:
         results["cold start"] = cold_start(browser, env, query, args.cold)
         with AppServer(env) as server:
             context = browser.new_context(viewport=VIEWPORT)
-            loads = []
             for split, label in (("test", "10k"), ("all", "70k")):
                 page, driver, _ = open_map(context, server.url("/explore", **query,
                                                                     split=split))
@@ -269,15 +293,18 @@ def main(argv: list[str] | None = None) -> int:
                 if split == "test":
                     results["slider → image"] = measure_slider(page, driver, args.repeats)
                 page.close()
-            for _ in range(3):
-                page, _, seconds = open_map(context, server.url("/explore", **query))
-                loads.append(seconds)
-                page.close()
-            results["page load (warm server)"] = loads
+            results["page load (warm server)"] = page_loads(context,
+                                                            server.url("/explore", **query))
             context.close()
+        floors = floor(browser, env, args.cold)
         browser.close()
     for name, times in results.items():
         print(summary(name, times))
+    print("floor: a bare Streamlit page with one 10k-point WebGL scatter and one image "
+          "(benchmarks/floor_app.py), same browser, same run:")
+    for name, times in floors.items():
+        ratio = np.percentile(results[name], 50) / np.percentile(times, 50)
+        print(f"{summary(name, times, judged=False)}   app / floor p50 {ratio:.2f}×")
     return 0
 
 

@@ -74,16 +74,19 @@ def launch_chromium(playwright):
 
 
 class AppServer:
-    """``streamlit run app.py`` on a free 127.0.0.1 port, stopped (by its own pid) on exit."""
+    """``streamlit run app.py`` (or ``script``) on a free 127.0.0.1 port, stopped (by its
+    own pid) on exit."""
 
-    def __init__(self, env: Mapping[str, str] | None = None, log_path: Path | None = None):
+    def __init__(self, env: Mapping[str, str] | None = None, log_path: Path | None = None,
+                 script: Path = REPO / "app.py"):
+        self.script = script
         self.port = free_port()
         self.env = {**os.environ, **(env or {})}
         self.proc: subprocess.Popen | None = None
         self.log_path = log_path or Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
 
     def start(self) -> AppServer:
-        cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
+        cmd = [sys.executable, "-m", "streamlit", "run", str(self.script),
                "--server.port", str(self.port), "--server.address", "127.0.0.1",
                "--server.headless", "true", "--browser.gatherUsageStats", "false"]
         with self.log_path.open("wb") as log:  # a file, not a pipe: a full pipe would block
