@@ -115,6 +115,9 @@ def _add_train(sub) -> None:
     train.add_argument("--lr", type=float, help="peak learning rate (Adam)")
     train.add_argument("--weight-decay", type=float)
     train.add_argument("--schedule", choices=["cosine", "constant"])
+    train.add_argument("--augment-shift", type=int, metavar="PIXELS",
+                       help="move each training image by up to this many pixels, a new "
+                            "random offset every epoch (0 = off)")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     train.add_argument("--probe-size", type=int, default=0,
@@ -216,7 +219,7 @@ def cmd_train(args) -> int:
     settings.setdefault("input_shape", list(dataset.image_shape))
     config = make_config(variant, **settings)
     train_options = dict(preset.train) if preset else {}
-    for key in ("epochs", "batch_size", "lr", "weight_decay", "schedule"):
+    for key in ("epochs", "batch_size", "lr", "weight_decay", "schedule", "augment_shift"):
         if getattr(args, key) is not None:
             train_options[key] = getattr(args, key)
     train_options.update(seed=args.seed, device=args.device)

@@ -19,6 +19,7 @@ from typing import Any
 
 import torch
 
+from ae_core.augment import MAX_SHIFT, random_shift
 from ae_core.errors import ConfigError
 from ae_core.models.base import AutoEncoder
 from ae_core.models.config import sentence
@@ -38,6 +39,7 @@ class TrainConfig:
     schedule: str = "cosine"
     warmup_steps: int = 100
     grad_clip: float = 0.0
+    augment_shift: int = 0  # move each training image by up to this many pixels (0: off)
     seed: int = 0
     probe_size: int = 0
     device: str = "auto"
@@ -51,6 +53,8 @@ class TrainConfig:
             (self.schedule in ("cosine", "constant"), "schedule must be 'cosine' or 'constant'"),
             (0 <= self.warmup_steps <= 100_000, "warm-up steps must be between 0 and 100000"),
             (0.0 <= self.grad_clip <= 1e6, "gradient clip must be 0 (off) or positive"),
+            (0 <= self.augment_shift <= MAX_SHIFT,
+             f"the augmentation shift must be between 0 (off) and {MAX_SHIFT} pixels"),
             (0 <= self.seed < 2**63, "the seed must be a non-negative integer"),
             (0 <= self.probe_size <= 100_000, "probe size must be between 0 and 100000"),
             (self.device in ("auto", "cpu", "cuda"), "device must be 'auto', 'cpu' or 'cuda'"),
@@ -147,6 +151,10 @@ class Trainer:
         x = x_train.to(device, torch.float32)
         if probe is None and cfg.probe_size:
             probe = x_train[: cfg.probe_size]
+        _, h, w = self.model.config.input_shape
+        if cfg.augment_shift >= min(h, w):
+            raise ConfigError(f"An augmentation shift of {cfg.augment_shift} pixels is too "
+                              f"large for {h}×{w} images.")
         gen = torch.Generator(device=device).manual_seed(cfg.seed)
         # fused: one kernel per step instead of several per parameter tensor
         optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr,
@@ -197,10 +205,13 @@ class Trainer:
     def _run_epoch(self, x, perm, bs, optimizer, scheduler, gen, sums) -> str:
         """One pass over the data; returns "finished", "stopped" or "diverged"."""
         model, clip = self.model, self.config.grad_clip
+        shift, shape = self.config.augment_shift, self.model.config.input_shape
         for b in range(self.n_batches):
             if self._stop.is_set():
                 return "stopped"
             xb = x.index_select(0, perm[b * bs:(b + 1) * bs])
+            if shift:
+                xb = random_shift(xb.view(-1, *shape), shift, gen).view(xb.shape)
             loss, parts = model.loss_terms(xb, gen)
             if not torch.isfinite(loss):
                 self.divergence = (float(loss.detach()), self.epoch + 1)

@@ -56,6 +56,15 @@ def test_bad_input_gives_a_message_not_a_traceback(tmp_path, capsys):
     assert "error:" in capsys.readouterr().err
     assert main(["train", "--dataset", "imagenet", "--quiet"]) == 2
     assert "imagenet" in capsys.readouterr().err
+    assert main(["train", "--dataset", "digits", "--augment-shift", "8", "--quiet"]) == 2
+    assert "too large for 8×8 images" in capsys.readouterr().err
+
+
+def test_train_with_shifted_images_records_it(tmp_path):
+    out = tmp_path / "shifted.safetensors"
+    assert main(["train", "--dataset", "digits", "--epochs", "1", "--augment-shift", "1",
+                 "--out", str(out), "--quiet"]) == 0
+    assert load_model(out).metadata["train"]["augment_shift"] == 1
 
 
 def test_value_parsing():

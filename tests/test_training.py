@@ -115,6 +115,8 @@ def test_stop_from_another_thread_keeps_the_last_finished_epoch(digits_x):
     ({"lr": 50.0}, "learning rate"),
     ({"batch_size": 10**7}, "batch size"),
     ({"schedule": "zigzag"}, "schedule"),
+    ({"augment_shift": -1}, "shift"),
+    ({"augment_shift": 9}, "shift"),
 ])
 def test_absurd_training_settings_are_refused(settings, words):
     with pytest.raises(ConfigError, match=f"(?i){words}"):
