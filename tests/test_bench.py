@@ -73,3 +73,28 @@ def test_throughput_on_one_thread_measures_peak_and_trainer_on_one_thread(monkey
     assert row.label.startswith("trainer throughput (1 torch thread,")
     assert row.ours["samples_per_s"] > 0 and row.ours["matmul_peak"] == 50.0
     assert math.isclose(row.ours["ratio"], row.ours["gflops"] / 50.0)
+
+
+
+def test_the_hinton_recipe_trains_on_shifted_images_and_scores_pca_like_sklearn(monkeypatch):
+    from sklearn.decomposition import PCA
+
+    from ae_core import bench
+
+    data = _blobs(640)
+    configs = []
+
+    class Recording(bench.Trainer):
+        def __init__(self, model, config):
+            configs.append(config)
+            super().__init__(model, config)
+
+    monkeypatch.setattr(bench, "_dataset", lambda name, quick: data)
+    monkeypatch.setattr(bench, "Trainer", Recording)
+    ae, pca = bench.bench_hinton(quick=True)
+    assert [c.augment_shift for c in configs] == [1] and configs[0].epochs == 1
+    x_train, x_test = data.x_train.flatten(1).numpy(), data.x_test.flatten(1).numpy()
+    sk = PCA(30).fit(x_train)
+    expected = ((sk.inverse_transform(sk.transform(x_test)) - x_test) ** 2).sum(1).mean()
+    assert math.isclose(pca.ours["sq_err_per_image"], expected, rel_tol=1e-3)
+    assert math.isfinite(ae.ours["sq_err_per_image"]) and ae.ours["train_s"] > 0
