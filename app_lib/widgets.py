@@ -11,7 +11,7 @@ import streamlit as st
 from ae_core.data import DATASETS, Dataset, download_dataset
 from ae_core.errors import AECoreError, DatasetUnavailable
 from ae_core.latent import ManifoldReading
-from app_lib import cache, state
+from app_lib import cache, state, style
 from app_lib.i18n import dataset_title, human_bytes, t
 
 
@@ -131,8 +131,6 @@ def inline_image(png: bytes, alt: str, width: int, caption: str = "") -> None:
     st.html(image_html(png, alt, width, caption))
 
 
-PRELOAD_KEY = "plotly-preload"
-"""Container key of :func:`preload_plotly`'s chart; ``style.CSS`` hides it."""
 
 
 def preload_plotly() -> None:
@@ -144,7 +142,7 @@ def preload_plotly() -> None:
     Call it in a container placed after the page's content, so the page's own
     charts keep their order.
     """
-    with st.container(key=PRELOAD_KEY):
+    with st.container(key=style.PRELOAD_KEY):
         st.plotly_chart(_empty_figure(), config={"staticPlot": True, "displayModeBar": False})
 
 

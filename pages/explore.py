@@ -16,7 +16,7 @@ from ae_core.errors import AECoreError
 from ae_core.imaging import error_image, gif_bytes, png_bytes, tile
 from ae_core.latent import codes_csv_bytes, codes_npy_bytes, interpolation_path
 from ae_core.metrics import mse_per_pixel
-from app_lib import cache, catalog, explorer, figures, nav, state, widgets
+from app_lib import cache, catalog, explorer, figures, nav, state, style, widgets
 from app_lib.i18n import bound, class_names, dataset_title, t
 
 SPLIT_WIDGET = "_split_widget"
@@ -47,7 +47,7 @@ def explore_view(sel, choice, model, space, names, data):
     sid = explorer.init(sel, space)
     controls_box = st.container()
     map_col, _ = st.columns(MAP_COLUMNS, gap="medium")
-    live_box = st.container(key="explore-live")
+    live_box = st.container(key=style.LIVE_KEY)
     panel_col, _ = st.columns(MAP_COLUMNS, gap="medium")
     # What a click shows is sent first (the clicked image, then the generated one: the
     # live part ends with the marks, whose redraw would delay the clicked image); the
@@ -158,7 +158,7 @@ def _marks(sid, choice, space, names, z) -> None:
         notes.append(t("map.prior_note"))
     if not space.projection.is_identity:
         notes.append(t("map.pca_note", d=space.latent_dim))
-    with st.container(key="map-overlay"):  # one element: the marks and the note on them
+    with st.container(key=style.OVERLAY_KEY):  # one element: the marks and the note on them
         st.html(figures.marks_svg(space, names, view, marks)
                 + widgets.caption_html(" ".join(notes)))
 

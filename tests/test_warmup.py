@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -111,3 +114,23 @@ def test_the_lifespan_starts_the_warm_up_without_waiting_for_it(monkeypatch):
 def test_the_warm_up_refuses_an_unknown_model():
     with pytest.raises(LookupError):
         warmup.prepare("digits", "pretrained:no-such-model")
+
+
+def test_the_warm_up_imports_everything_the_shell_and_the_explore_page_import():
+    """``MODULES`` is kept by hand: whatever the first page imports from this repo must
+    already be loaded by the warm-up, or the first visitor pays for it."""
+    wanted = set()
+    for path in ("streamlit_app.py", "pages/explore.py"):
+        for node in ast.walk(ast.parse((REPO / path).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and \
+                    node.module.split(".")[0] in ("app_lib", "ae_core"):
+                for alias in node.names:  # `from app_lib import cache` names a module
+                    candidate = f"{node.module}.{alias.name}"
+                    path = REPO / candidate.replace(".", "/")
+                    is_module = path.with_suffix(".py").exists() or path.is_dir()
+                    wanted.add(candidate if is_module else node.module)
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from app_lib import warmup; "
+         "warmup.import_modules(); print(' '.join(sys.modules))"],
+        cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    assert wanted and wanted <= set(loaded), sorted(wanted - set(loaded))
