@@ -33,6 +33,8 @@ MAP_MARGIN = {"l": 84, "t": 16, "b": 72}
 """Fixed margins (the legend's, on the right, from its names): Plotly's automatic margins
 cost the browser 110-240 ms on every redraw of the overlay, and the overlay could only
 match them by repeating the legend and axis labels."""
+PLOT_HEIGHT = MAP_HEIGHT - MAP_MARGIN["t"] - MAP_MARGIN["b"]
+"""The plot area's height in pixels whenever the map is wide enough for its window."""
 TRANSPARENT = "rgba(0,0,0,0)"
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -113,14 +115,6 @@ def _background(png: bytes, window: Window) -> dict:
             "layer": "below", "opacity": 1.0}
 
 
-def _layout(space: LatentSpace, class_names: list[str], window: Window, ink: str,
-            grid: bool) -> dict:
-    """The map's geometry: fixed margins, so :func:`marks_svg` can line up with it."""
-    legend = t("map.legend") + " "
-    return _layout_spec(axis_titles(space), legend, legend_width([legend, *class_names]),
-                        window, ink, grid)
-
-
 def legend_width(texts: list[str]) -> int:
     """Pixels for a vertical legend of these texts (marker + widest text, wide glyphs
     such as Hangul counted as one em), so it fits in a fixed right margin."""
@@ -130,9 +124,17 @@ def legend_width(texts: list[str]) -> int:
     return int(min(max(40 + LEGEND_FONT_SIZE * max(map(em, texts), default=0), 100), 280))
 
 
-def _layout_spec(titles: tuple[str, str], legend: str, right: int, window: Window, ink: str,
-                 grid: bool) -> dict:
-    """The layout as a plain dict, from hashable inputs only, so the overlay can cache it."""
+def right_margin(class_names: list[str]) -> int:
+    """The map's right margin: its legend (title and class names), in this language."""
+    return legend_width([t("map.legend") + " ", *class_names])
+
+
+def _layout(space: LatentSpace, class_names: list[str], window: Window, ink: str,
+            grid: bool) -> dict:
+    """The map's layout: fixed margins (the legend's from its names), so :func:`marks_svg`
+    can line up with its plot area."""
+    legend = t("map.legend") + " "
+    titles = axis_titles(space)
     axis = {"fixedrange": True, "showgrid": grid, "gridcolor": "#e5e5e5", "zeroline": False,
             "tickfont": {"color": ink}, "showline": False, "constrain": "domain",
             "automargin": False}
@@ -141,7 +143,8 @@ def _layout_spec(titles: tuple[str, str], legend: str, right: int, window: Windo
         return {"font": {"size": FONT_SIZE + 1, "color": ink}, "text": text}
 
     return {
-        "height": MAP_HEIGHT, "margin": {**MAP_MARGIN, "r": right, "autoexpand": False},
+        "height": MAP_HEIGHT,
+        "margin": {**MAP_MARGIN, "r": right_margin(class_names), "autoexpand": False},
         "font": {"size": FONT_SIZE, "color": ink}, "dragmode": False, "hovermode": "closest",
         "clickmode": "event", "uirevision": "map", "paper_bgcolor": "rgba(0,0,0,0)",
         "legend": {"title": {"text": legend, "side": "top"}, "itemsizing": "constant",
@@ -186,7 +189,7 @@ def encoded(fig: go.Figure) -> go.Figure:
     return go.Figure(fig.to_dict(), _validate=False)
 
 
-def marks_svg(space: LatentSpace, class_names: list[str], window: Window, marks: Marks) -> str:
+def marks_svg(class_names: list[str], window: Window, marks: Marks) -> str:
     """What moves on the map (position, clicked image, A→B) as SVG laid over it.
 
     Drawn on every slider move and click, so it is not a Plotly figure: a second
@@ -196,7 +199,7 @@ def marks_svg(space: LatentSpace, class_names: list[str], window: Window, marks:
     is how Plotly fits an equal-aspect plot area in it (``constrain="domain"``).
     Sizes are in pixels at the map's full height (smaller only on a narrower map).
     """
-    right = legend_width([t("map.legend") + " ", *class_names])
+    right = right_margin(class_names)
     left, top = MAP_MARGIN["l"], MAP_MARGIN["t"]
     drawn = _svg_marks(marks, window.height / PLOT_HEIGHT)
     area = (f'x="{_n(window.x0)}" y="{_n(-window.y1)}" width="{_n(window.width)}" '
@@ -214,8 +217,6 @@ def marks_svg(space: LatentSpace, class_names: list[str], window: Window, marks:
             f'<img src="{source}" alt="{escape(alt)}" style="{box}"/></div>')
 
 
-PLOT_HEIGHT = MAP_HEIGHT - MAP_MARGIN["t"] - MAP_MARGIN["b"]
-"""The plot area's height in pixels whenever the map is wide enough for its window."""
 _STROKE = 'vector-effect="non-scaling-stroke" stroke-linecap="round" stroke-linejoin="round"'
 
 

@@ -159,7 +159,7 @@ def _marks(sid, choice, space, names, z) -> None:
     if not space.projection.is_identity:
         notes.append(t("map.pca_note", d=space.latent_dim))
     with st.container(key=style.OVERLAY_KEY):  # one element: the marks and the note on them
-        st.html(figures.marks_svg(space, names, view, marks)
+        st.html(figures.marks_svg(names, view, marks)
                 + widgets.caption_html(" ".join(notes)))
 
 

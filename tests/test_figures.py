@@ -67,7 +67,7 @@ def test_the_marks_image_covers_exactly_the_maps_plot_area(lang, dim, prior):
     window = zoom_window(space.window, 4, (0.3, -0.2))
     with language(lang):
         base = sent(figures.latent_map(space, NAMES, window))["layout"]
-        style, _, svg = parse(figures.marks_svg(space, NAMES, window, all_marks(space)))
+        style, _, svg = parse(figures.marks_svg(NAMES, window, all_marks(space)))
     margin = base["margin"]
     assert margin["autoexpand"] is False  # nothing moves the plot area
     assert (style["left"], style["top"]) == (f"{margin['l']}px", f"{margin['t']}px")
@@ -108,7 +108,7 @@ def test_every_mark_is_drawn_where_it_is_and_named(lang):
     space = make_space(2, prior=True)
     marks = all_marks(space)
     with language(lang):
-        _, alt, svg = parse(figures.marks_svg(space, NAMES, space.window, marks))
+        _, alt, svg = parse(figures.marks_svg(NAMES, space.window, marks))
         assert alt == ", ".join([t("map.path"), "A", "B", t("map.selected"), t("map.here")])
     flip = np.array([1.0, -1.0])  # SVG's y axis runs down
     path = np.array(numbers(svg.find(f".//{SVG}polyline").get("points"))).reshape(-1, 2)
@@ -130,7 +130,7 @@ def test_mark_sizes_are_pixels_so_they_stay_put_when_zoomed():
     radius = {}
     for zoom in (1, 4):
         window = zoom_window(space.window, zoom, (0.0, 0.0))
-        _, _, svg = parse(figures.marks_svg(space, NAMES, window, all_marks(space)))
+        _, _, svg = parse(figures.marks_svg(NAMES, window, all_marks(space)))
         radius[zoom] = float(svg.find(f".//{SVG}circle").get("r"))
         assert radius[zoom] == pytest.approx(12 * window.height / figures.PLOT_HEIGHT, rel=1e-4)
         strokes = [e for e in svg.iter() if e.get("stroke-width")]
@@ -141,11 +141,11 @@ def test_mark_sizes_are_pixels_so_they_stay_put_when_zoomed():
 def test_missing_marks_are_left_out():
     space = make_space(2)
     here = space.projection.project(space.codes[0])
-    _, alt, svg = parse(figures.marks_svg(space, NAMES, space.window, figures.Marks(here=here)))
+    _, alt, svg = parse(figures.marks_svg(NAMES, space.window, figures.Marks(here=here)))
     assert alt == t("map.here")
     assert [e.tag for e in svg.iter() if e.tag in {f"{SVG}{k}" for k in
             ("polyline", "polygon", "circle", "text")}] == []
-    _, alt, _ = parse(figures.marks_svg(space, NAMES, space.window, figures.Marks()))
+    _, alt, _ = parse(figures.marks_svg(NAMES, space.window, figures.Marks()))
     assert alt == ""
 
 
