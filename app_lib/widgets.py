@@ -132,8 +132,6 @@ def inline_image(png: bytes, alt: str, width: int, caption: str = "") -> None:
     st.html(image_html(png, alt, width, caption))
 
 
-
-
 def preload_plotly() -> None:
     """An empty, hidden chart sent before a page's expensive work.
 

@@ -137,7 +137,7 @@ def cold_start(playwright_browser, env: dict, query: dict, repeats: int,
     times = []
     for _ in range(repeats):
         context = playwright_browser.new_context(viewport=VIEWPORT)
-        server = AppServer(env, script=script) if script else AppServer(env)
+        server = AppServer(env, script=script)
         start = time.perf_counter()
         server.start()
         try:

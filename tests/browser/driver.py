@@ -78,8 +78,8 @@ class AppServer:
     own pid) on exit."""
 
     def __init__(self, env: Mapping[str, str] | None = None, log_path: Path | None = None,
-                 script: Path = REPO / "app.py"):
-        self.script = script
+                 script: Path | None = None):
+        self.script = script or REPO / "app.py"
         self.port = free_port()
         self.env = {**os.environ, **(env or {})}
         self.proc: subprocess.Popen | None = None
