@@ -98,3 +98,33 @@ def test_the_hinton_recipe_trains_on_shifted_images_and_scores_pca_like_sklearn(
     expected = ((sk.inverse_transform(sk.transform(x_test)) - x_test) ** 2).sum(1).mean()
     assert math.isclose(pca.ours["sq_err_per_image"], expected, rel_tol=1e-3)
     assert math.isfinite(ae.ours["sq_err_per_image"]) and ae.ours["train_s"] > 0
+
+
+def test_quality_scores_the_papers_trust_on_the_first_training_images(monkeypatch):
+    """The paper's table scores trustworthiness on its first 10k training images; the test
+    set's figure is ours too, compared with the test figure its notebooks print."""
+    from sklearn.manifold import trustworthiness as sk_trust
+
+    from ae_core import bench
+
+    blobs = _blobs(640)
+    two_classes = [(x[:, :, :14].sum((1, 2, 3)) > 0).long() for x in (blobs.x_train, blobs.x_test)]
+    data = Dataset("blobs", blobs.x_train, two_classes[0], blobs.x_test, two_classes[1],
+                   ["top", "bottom"])
+    monkeypatch.setattr(bench, "_dataset", lambda name, quick: data)
+    monkeypatch.setattr(bench, "TRUST_TRAIN_POINTS", 200)
+    rows = bench.bench_quality(quick=True, datasets=("mnist",))
+    assert [r.label for r in rows] == ["mnist PCA-2", "mnist AE-2", "mnist VAE-2"]
+    pca = bench.PCAEmbedder(2).fit(data.x_train)
+    first = data.x_train[:200]
+    expected_train = sk_trust(first.flatten(1).numpy(), pca.encode(first).numpy(), n_neighbors=5)
+    expected_test = sk_trust(data.x_test.flatten(1).numpy(), pca.encode(data.x_test).numpy(),
+                             n_neighbors=5)
+    assert math.isclose(rows[0].ours["trust_train10k"], expected_train, rel_tol=1e-6)
+    assert math.isclose(rows[0].ours["trustworthiness"], expected_test, rel_tol=1e-6)
+    assert rows[0].reference == {"knn5": 0.4201, "trust_train10k": 0.7434, "mse": 0.0557}
+    assert rows[1].reference == {"knn5": 0.7926, "trust_train10k": 0.9663, "mse": 0.0369,
+                                 "trustworthiness": 0.9224}
+    assert rows[2].reference["trustworthiness"] == 0.9203
+    for row in rows[1:]:
+        assert 0.0 < row.ours["trust_train10k"] <= 1.0 and row.ours["train_s"] > 0
