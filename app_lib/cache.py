@@ -15,7 +15,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from ae_core import PCAEmbedder, load_model
+from ae_core import PCAEmbedder, codecache, load_model
 from ae_core.data import DATASETS, Dataset, data_dir, load_dataset
 from ae_core.data.library import DatasetLibrary, is_user_dataset
 from ae_core.imaging import grid_image, png_bytes
@@ -122,9 +122,15 @@ def get_model(dataset: str, choice: ModelChoice) -> SharedModel:
 @st.cache_data(max_entries=8, show_spinner=False)
 def latent_codes(dataset: str, choice: ModelChoice, split: str, stamp: float
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Codes (float32) and labels of every image on the map: the one place we encode."""
+    """Codes (float32) and labels of every image on the map: the one place we encode, and
+    for model files only once per machine (``ae_core.codecache`` keeps them on disk)."""
     x, y = split_data(get_dataset(dataset), split)
-    codes = get_model(dataset, choice).encode(x).astype(np.float32)
+    model = get_model(dataset, choice)
+    if choice.path is None:  # PCA, fitted at load: nothing on disk to key it by
+        codes = model.encode(x).astype(np.float32)
+    else:
+        key = codecache.digest(choice.path.read_bytes(), x.numpy())
+        codes = codecache.CodeCache().codes(key, x, model.encode)
     return codes, y.numpy().astype(np.int64)
 
 

@@ -36,8 +36,9 @@ def digits_y() -> np.ndarray:
 
 @pytest.fixture(autouse=True)
 def _isolated_store(tmp_path, monkeypatch):
-    """Every test gets its own empty model store."""
+    """Every test gets its own empty model store and codes cache."""
     monkeypatch.setenv("AE_MODEL_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("AE_CACHE_DIR", str(tmp_path / "codes"))
 
 
 def pytest_collection_modifyitems(items):

@@ -66,6 +66,35 @@ def test_prepare_fills_the_caches_the_explore_page_reads(monkeypatch):
         assert len(fig.data) > 1
 
 
+def test_the_next_server_reads_the_codes_from_disk_instead_of_encoding(monkeypatch):
+    """Codes outlive the process: with every in-memory cache cleared (a new server), the
+    map's codes come from ``AE_CACHE_DIR`` and only the spot check encodes."""
+    import numpy as np
+    import streamlit as st
+
+    from ae_core import codecache
+
+    st.cache_data.clear()  # earlier tests filled them, with codes from other folders
+    st.cache_resource.clear()
+    model_key = catalog.default_model("digits")
+    choice = catalog.find_choice("digits", model_key)
+    assert choice.path is not None
+    warmup.prepare("digits", model_key, languages=("en",))
+    files = list(codecache.cache_dir().glob("*.npz"))
+    assert len(files) == 1
+    first = cache.latent_space("digits", choice, "test").codes.copy()
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    asked = []
+    real_encode = cache.SharedModel.encode
+    monkeypatch.setattr(cache.SharedModel, "encode",
+                        lambda self, x: asked.append(len(x)) or real_encode(self, x))
+    again = cache.latent_space("digits", choice, "test").codes
+    assert asked == [codecache.SPOT_CHECK]
+    np.testing.assert_array_equal(again, first)
+
+
 def test_a_failing_warm_up_is_logged_and_leaves_the_server_alone(monkeypatch):
     warnings = []
 
