@@ -51,10 +51,11 @@ PYTORCH_EXAMPLES_VAE_TEST_LOSS = 105.56
 AE2 = {"variant": "vanilla", "hidden": [512, 256, 128]}
 VAE2 = {"variant": "vae", "hidden": [512, 256, 128]}
 AE2_TRAIN = {"epochs": 30, "batch_size": 256, "lr": 2e-3}
-# The quality benchmark's AE: Hinton's deep encoder widths with batch norm, trained longer.
-# 60 epochs of it took 56 min on one core of the 2-core machine (MNIST 5-NN .876, MSE .0326).
-AE2_QUALITY = {"variant": "vanilla", "hidden": [1000, 500, 250], "batch_norm": True}
-AE2_QUALITY_TRAIN = {"epochs": 60, "batch_size": 256, "lr": 2e-3}
+# The quality benchmark's AE: the shipped recipe trained four times as long. On MNIST,
+# 120 epochs gave 5-NN .884, test trust .958, MSE .0316 in 14 min on one core: better on
+# every metric than 1000-500-250 with batch norm for 60 epochs (.876 / .952 / .0326, 56 min).
+AE2_QUALITY = {"variant": "vanilla", "hidden": [512, 256, 128]}
+AE2_QUALITY_TRAIN = {"epochs": 120, "batch_size": 256, "lr": 2e-3}
 HINTON_MODEL = {"variant": "vanilla", "latent_dim": 30, "hidden": [1000, 500, 250],
                 "batch_norm": True}
 # It overfits (40 epochs: train 2.06, test 3.08; 150 epochs: 3.11). Strong weight decay
