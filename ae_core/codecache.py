@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ae_core.data.download import env_or_user_cache
 from ae_core.io import atomic_write
 
 CACHE_DIR_ENV = "AE_CACHE_DIR"
@@ -34,12 +35,7 @@ FORMAT = "codes-v1"  # part of every key: bump it when the file's content change
 def cache_dir() -> Path:
     """$AE_CACHE_DIR, else the XDG cache (``~/.cache/latent-explorer/codes``); nothing is
     created until codes are first written."""
-    env = os.environ.get(CACHE_DIR_ENV, "").strip()
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "latent-explorer" / "codes"
+    return env_or_user_cache(CACHE_DIR_ENV, "codes")
 
 
 def digest(*parts: bytes | str | np.ndarray) -> str:
