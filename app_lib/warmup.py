@@ -30,9 +30,9 @@ waited up to 5 ms per message. Measured on the 2-core machine, slider release â†
 image p50: 125 / 127 ms at 0.005 against 115 / 113 ms at 0.001."""
 
 
-MODULES = ("app_lib.nav", "app_lib.sidebar", "app_lib.state", "app_lib.style", "app_lib.cache",
-           "app_lib.explorer", "app_lib.figures", "app_lib.widgets", "ae_core.imaging",
-           "ae_core.latent", "ae_core.metrics")
+MODULES = ("app_lib.early", "app_lib.nav", "app_lib.sidebar", "app_lib.state", "app_lib.style",
+           "app_lib.cache", "app_lib.explorer", "app_lib.figures", "app_lib.widgets",
+           "ae_core.imaging", "ae_core.latent", "ae_core.metrics")
 """What the app shell and the Explore page import (torch among them): imported here first,
 they cost the first visitor nothing."""
 
@@ -103,9 +103,31 @@ def start(job: Callable[[], tuple[str, str, float]] | None = None) -> threading.
     return thread
 
 
+def navigation_from_the_start() -> bool:
+    """Tell Streamlit now that the app uses ``st.navigation``; returns whether it could.
+
+    Until some run calls ``st.navigation``, Streamlit treats the ``pages/`` folder as
+    old-style automatic pages: the very first visit to ``/explore`` runs that page alone,
+    which waits for the warm-up's torch import before ``nav.require_shell`` reruns it
+    through the shell. Cleared here, the first visit runs the shell at once, and the shell
+    sends its early chart (``app_lib.early``) while torch is still importing. Streamlit's
+    own flag, which ``st.navigation`` clears on its first call: if a later Streamlit drops
+    it, nothing breaks (``nav.require_shell`` still reroutes that first visit).
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return False
+    if not hasattr(PagesManager, "uses_pages_directory"):
+        return False
+    PagesManager.uses_pages_directory = False
+    return True
+
+
 @asynccontextmanager
 async def lifespan(_app) -> AsyncIterator[None]:
     """``st.App`` lifespan: start the warm-up and let the server accept visitors at once."""
     sys.setswitchinterval(SWITCH_INTERVAL)
+    navigation_from_the_start()
     start()
     yield

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 
 from app_lib import cache, catalog, figures, warmup
 from app_lib.i18n import class_names, current_language, language, t
@@ -124,6 +125,7 @@ def test_the_lifespan_starts_the_warm_up_without_waiting_for_it(monkeypatch):
         return "digits", "pca:2", 0.0
 
     monkeypatch.setattr(warmup, "prepare_default", slow)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)  # a fresh process
     switched: list[float] = []
     monkeypatch.setattr(warmup.sys, "setswitchinterval", switched.append)
 
@@ -138,6 +140,14 @@ def test_the_lifespan_starts_the_warm_up_without_waiting_for_it(monkeypatch):
     finish.set()
     assert entered == [True]  # inside the lifespan while the warm-up still runs
     assert switched == [warmup.SWITCH_INTERVAL]  # the server hands the GIL round sooner
+    # the first visit to /explore runs the shell at once, not pages/explore.py alone
+    assert PagesManager.uses_pages_directory is False
+
+
+def test_a_streamlit_without_the_pages_folder_flag_still_starts(monkeypatch):
+    monkeypatch.delattr(PagesManager, "uses_pages_directory")
+    assert warmup.navigation_from_the_start() is False
+    assert not hasattr(PagesManager, "uses_pages_directory")
 
 
 def test_the_warm_up_refuses_an_unknown_model():

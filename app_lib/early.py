@@ -1,0 +1,52 @@
+"""What the shell sends before the app's modules are imported: the browser's share of a cold start.
+
+On a fresh server the warm-up thread (``app_lib.warmup``) is still importing torch
+when the first visitor's session starts, and the shell's own imports wait for it.
+The browser would sit idle meanwhile, then fetch and compile Plotly's 4.7 MB script
+only once the map arrives (1.5–2 s on the 2-core machine). So, while the imports are
+still pending, the shell first sends a hidden, empty chart: the browser compiles
+Plotly during the import, and the chart is removed again as soon as it is done.
+Only Streamlit and Plotly are imported here: nothing that waits for torch.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+KEY = "plotly-early"
+_HIDE = f"<style>.st-key-{KEY} {{ display: none; }}</style>"
+_imported = False
+
+
+@contextmanager
+def plotly_while_importing() -> Iterator[None]:
+    """Wrap the shell's imports: on the process's first runs, a hidden chart is on the page
+    for as long as they take; afterwards (imports done) this sends nothing at all."""
+    if _imported:
+        yield
+        return
+    slot = st.empty()
+    with slot.container(key=KEY):
+        st.html(_HIDE)
+        st.plotly_chart(_empty_figure(), config={"staticPlot": True, "displayModeBar": False})
+    try:
+        yield
+    finally:
+        slot.empty()
+    _mark_imported()
+
+
+def _mark_imported() -> None:
+    global _imported
+    _imported = True
+
+
+@functools.cache
+def _empty_figure():
+    import plotly.graph_objects as go
+
+    return go.Figure(go.Scatter(x=[], y=[]), layout={"height": 10, "width": 10})

@@ -1,0 +1,71 @@
+"""The shell's early chart (``app_lib.early``): sent before the imports, gone after them."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+
+from app_lib import early
+
+
+class FakeStreamlit:
+    """Records what ``early`` sends, in order."""
+
+    def __init__(self):
+        self.sent: list[str] = []
+
+    def empty(self):
+        sent = self.sent
+
+        class Slot:
+            @contextmanager
+            def container(self, key):
+                sent.append(f"container {key}")
+                yield
+
+            def empty(self):
+                sent.append("cleared")
+
+        sent.append("slot")
+        return Slot()
+
+    def html(self, body):
+        self.sent.append("hide" if "display: none" in body else "html")
+
+    def plotly_chart(self, figure, config):
+        assert config["staticPlot"] and figure.layout.height == 10
+        self.sent.append("chart")
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    st = FakeStreamlit()
+    monkeypatch.setattr(early, "st", st)
+    monkeypatch.setattr(early, "_imported", False)
+    return st
+
+
+def test_the_chart_is_on_the_page_while_the_imports_run_and_gone_after(fake):
+    with early.plotly_while_importing():
+        fake.sent.append("imports")
+    assert fake.sent == ["slot", f"container {early.KEY}", "hide", "chart", "imports", "cleared"]
+
+
+def test_once_imported_the_shell_sends_nothing_more(fake):
+    with early.plotly_while_importing():
+        pass
+    fake.sent.clear()
+    with early.plotly_while_importing():
+        fake.sent.append("imports")
+    assert fake.sent == ["imports"]
+
+
+def test_a_failed_import_clears_the_chart_and_is_tried_again(fake):
+    with pytest.raises(ImportError), early.plotly_while_importing():
+        raise ImportError("no torch")
+    assert fake.sent[-1] == "cleared"
+    fake.sent.clear()
+    with early.plotly_while_importing():
+        pass
+    assert "chart" in fake.sent  # not marked imported: the next run sends it again
