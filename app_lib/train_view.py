@@ -20,8 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "variant": "vanilla", "arch": "mlp", "hidden": "512, 256, 128", "channels": "32, 64",
     "latent": 2, "loss": "bce", "beta": 1.0, "rho": 0.05, "sparsity_weight": 3.0,
     "l1_weight": 0.01, "noise": "gaussian", "noise_level": 0.5, "epochs": 20, "batch": 256,
-    "lr": 0.002, "seed": 0, "name": "",
+    "lr": 0.002, "seed": 0, "weight_decay": 0.0, "schedule": "cosine", "shift": 0, "name": "",
 }
+SCHEDULES = ("cosine", "constant")
 OBJECTIVE_FIELDS = {  # form key → config field, per variant
     "vae": {"beta": "beta"},
     "sparse_kl": {"rho": "rho", "sparsity_weight": "sparsity_weight"},
@@ -54,7 +55,8 @@ def preset_values(key: str) -> dict[str, Any]:
         values["channels"] = _list_text(m["channels"])
     tr = dict(p.train)
     for field, form_key in (("epochs", "epochs"), ("batch_size", "batch"), ("lr", "lr"),
-                            ("seed", "seed")):
+                            ("seed", "seed"), ("weight_decay", "weight_decay"),
+                            ("schedule", "schedule"), ("augment_shift", "shift")):
         if field in tr:
             values[form_key] = tr[field]
     return values
@@ -83,8 +85,13 @@ def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...])
         model[field] = form[form_key]
     make_config(variant, **model)
     train = {"epochs": int(form["epochs"]), "batch_size": int(form["batch"]),
-             "lr": float(form["lr"]), "seed": int(form["seed"])}
+             "lr": float(form["lr"]), "seed": int(form["seed"]),
+             "weight_decay": float(form["weight_decay"]), "schedule": form["schedule"],
+             "augment_shift": int(form["shift"])}
     TrainConfig(**train).validate()
+    if train["augment_shift"] >= min(input_shape[-2:]):  # else refused only once training starts
+        raise ConfigError(t("train.shift_too_large", shift=train["augment_shift"],
+                            size=min(input_shape[-2:])))
     name = str(form.get("name") or "").strip()
     if name:
         from ae_core.store import StoreError, validate_name

@@ -13,6 +13,7 @@ import uuid
 
 import streamlit as st
 
+from ae_core.augment import MAX_SHIFT
 from ae_core.data.library import load_any
 from ae_core.errors import AECoreError, ConfigError
 from ae_core.jobs import REGISTRY, JobRefused
@@ -137,6 +138,14 @@ def _form(sel) -> None:
         c3.number_input(t("train.lr"), **_bind("lr"), step=0.0005, format="%.4g",
                         help=t("train.lr_help"))
         c4.number_input(t("train.seed"), **_bind("seed"), step=1, help=t("train.seed_help"))
+        with st.expander(t("train.advanced")):
+            c1, c2, c3 = st.columns(3)
+            c1.number_input(t("train.weight_decay"), **_bind("weight_decay"), min_value=0.0,
+                            step=1e-4, format="%.4g", help=t("train.weight_decay_help"))
+            c2.radio(t("train.schedule"), tv.SCHEDULES, **_bind("schedule"), horizontal=True,
+                     format_func=lambda s: tr(f"schedule.{s}"), help=t("train.schedule_help"))
+            c3.number_input(t("train.shift"), **_bind("shift"), min_value=0, max_value=MAX_SHIFT,
+                            step=1, help=t("train.shift_help"))
         st.text_input(t("train.name"), **_bind("name"), help=t("train.name_help"))
         if message := st.session_state.pop(ERROR_KEY, None):
             st.error(message, icon="⚠️")

@@ -43,6 +43,9 @@ def test_a_short_training_runs_to_the_end_and_the_model_appears_everywhere():
     assert not at.exception
     at.text_input(key="tr_hidden").set_value("64")
     at.number_input(key="tr_epochs").set_value(2)
+    at.number_input(key="tr_weight_decay").set_value(0.001)  # the Advanced expander
+    at.radio(key="tr_schedule").set_value("constant")
+    at.number_input(key="tr_shift").set_value(1)
     at.button(key="train_start").click().run()
     assert not at.exception and not errors(at)
     deadline = time.monotonic() + 90
@@ -57,7 +60,12 @@ def test_a_short_training_runs_to_the_end_and_the_model_appears_everywhere():
     assert any(s.key.startswith("replay_") for s in at.slider)
     assert "job" in at.query_params
     assert "digits-vanilla-2d · mine" in at.sidebar.selectbox[1].options
-    assert [m.name for m in ModelStore().list()] == ["digits-vanilla-2d"]
+    [stored] = ModelStore().list()
+    assert stored.name == "digits-vanilla-2d"
+    trained = stored.metadata["train"]  # what the trainer really used, as the file records it
+    assert (trained["weight_decay"], trained["schedule"], trained["augment_shift"]) == (
+        0.001, "constant", 1)
+    assert [h["lr"] for h in stored.metadata["history"]] == [0.002, 0.002]  # not annealed
     models = open_page(MODELS)
     assert not models.exception
     assert "digits-vanilla-2d" in str(models.dataframe[0].value)
@@ -68,6 +76,8 @@ def test_a_short_training_runs_to_the_end_and_the_model_appears_everywhere():
     ("tr_latent", 0, "latent dimension"),
     ("tr_epochs", 0, "epochs"),
     ("tr_hidden", "12, x", "Hidden layer sizes"),
+    ("tr_weight_decay", 2.0, "weight decay"),
+    ("tr_shift", 8, "too large for 8×8 images"),
 ])
 def test_absurd_values_are_refused_with_a_message(key, value, says):
     at = open_page(TRAIN)
