@@ -66,6 +66,15 @@ class TrainConfig:
             raise ConfigError("CUDA was requested but no GPU is available; use device 'auto'.")
         return self
 
+    def check_fits(self, image_shape: tuple[int, ...]) -> TrainConfig:
+        """Refuse settings that cannot work on images of ``image_shape`` (C, H, W): a form
+        can then say so before a job starts, as the trainer does before its first step."""
+        h, w = image_shape[-2:]
+        if self.augment_shift >= min(h, w):
+            raise ConfigError(f"An augmentation shift of {self.augment_shift} pixels is too "
+                              f"large for {h}×{w} images.")
+        return self
+
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
@@ -151,10 +160,7 @@ class Trainer:
         x = x_train.to(device, torch.float32)
         if probe is None and cfg.probe_size:
             probe = x_train[: cfg.probe_size]
-        _, h, w = self.model.config.input_shape
-        if cfg.augment_shift >= min(h, w):
-            raise ConfigError(f"An augmentation shift of {cfg.augment_shift} pixels is too "
-                              f"large for {h}×{w} images.")
+        cfg.check_fits(tuple(self.model.config.input_shape))
         gen = torch.Generator(device=device).manual_seed(cfg.seed)
         # fused: one kernel per step instead of several per parameter tensor
         optimizer = torch.optim.Adam(model.parameters(), lr=cfg.lr,

@@ -335,11 +335,6 @@ STRINGS: dict[str, dict[str, str]] = {
               "다양성을 늘려 과적합을 막습니다. 0이면 끕니다. "
               "28×28 이미지의 30차원 심층 오토인코더에는 1픽셀이 도움이 되었습니다.",
     },
-    "train.shift_too_large": {
-        "en": "A shift of {shift} pixels is too large for {size}×{size} images: use at most "
-              "a few pixels.",
-        "ko": "{size}×{size} 이미지에 {shift}픽셀 이동은 너무 큽니다: 몇 픽셀 이내로 하세요.",
-    },
     "train.seed": {"en": "Seed", "ko": "시드"},
     "train.seed_help": {"en": "Same seed and settings = the same model.",
                         "ko": "시드와 설정이 같으면 같은 모델이 나옵니다."},

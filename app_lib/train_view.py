@@ -88,10 +88,7 @@ def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...])
              "lr": float(form["lr"]), "seed": int(form["seed"]),
              "weight_decay": float(form["weight_decay"]), "schedule": form["schedule"],
              "augment_shift": int(form["shift"])}
-    TrainConfig(**train).validate()
-    if train["augment_shift"] >= min(input_shape[-2:]):  # else refused only once training starts
-        raise ConfigError(t("train.shift_too_large", shift=train["augment_shift"],
-                            size=min(input_shape[-2:])))
+    TrainConfig(**train).validate().check_fits(input_shape)
     name = str(form.get("name") or "").strip()
     if name:
         from ae_core.store import StoreError, validate_name

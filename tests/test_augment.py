@@ -83,3 +83,14 @@ def test_the_trainer_refuses_a_shift_too_large_for_its_images(digits_x):
     trainer = Trainer(small_model(), TrainConfig(epochs=1, augment_shift=8))
     with pytest.raises(ConfigError, match="too large for 8×8"):
         trainer.fit(digits_x[:64])
+
+
+@pytest.mark.parametrize("shift, shape, fits", [
+    (7, (1, 8, 8), True), (8, (1, 8, 8), False), (8, (1, 28, 28), True), (3, (1, 28, 3), False)])
+def test_a_shift_is_checked_against_the_image_size_before_any_training(shift, shape, fits):
+    config = TrainConfig(augment_shift=shift).validate()
+    if fits:
+        assert config.check_fits(shape) is config
+    else:
+        with pytest.raises(ConfigError, match=f"too large for {shape[1]}×{shape[2]}"):
+            config.check_fits(shape)
