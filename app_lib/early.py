@@ -5,7 +5,8 @@ when the first visitor's session starts, and the shell's own imports wait for it
 The browser would sit idle meanwhile, then fetch and compile Plotly's 4.7 MB script
 only once the map arrives (1.5–2 s on the 2-core machine). So, while the imports are
 still pending, the shell first sends a hidden, empty chart: the browser compiles
-Plotly during the import, and the chart is removed again as soon as it is done.
+Plotly during the import, and the chart is removed again as soon as it is done
+(its empty slot stays, on every run).
 Only Streamlit and Plotly are imported here: nothing that waits for torch.
 """
 
@@ -25,11 +26,12 @@ _imported = False
 @contextmanager
 def plotly_while_importing() -> Iterator[None]:
     """Wrap the shell's imports: on the process's first runs, a hidden chart is on the page
-    for as long as they take; afterwards (imports done) this sends nothing at all."""
+    for as long as they take. The empty slot stays on every run, so what follows keeps its
+    place (a shifted element is a new one to the browser, and the map would be redrawn)."""
+    slot = st.empty()
     if _imported:
         yield
         return
-    slot = st.empty()
     with slot.container(key=KEY):
         st.html(_HIDE)
         st.plotly_chart(_empty_figure(), config={"staticPlot": True, "displayModeBar": False})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from PIL import Image
 
 from ae_core.pretrained import find_pretrained
-from tests.browser.driver import MapDriver
+from tests.browser.driver import VIEWPORT, AppServer, MapDriver
 
 pytestmark = pytest.mark.browser
 
@@ -130,3 +131,39 @@ def test_home_links_to_explore_and_the_choice_follows_in_the_url(page, app_serve
     assert page.locator("h1").first.inner_text() == "Explore the latent space"
     for param in ("lang=en", "dataset=digits", "model=pca%3A2"):
         assert param in page.url
+
+
+SEEN_EARLY_CHART_JS = """() => { window.__earlyChart = false;
+  new MutationObserver(() => { if (document.querySelector('.st-key-plotly-early'))
+    window.__earlyChart = true; }).observe(document, {childList: true, subtree: true}); }"""
+
+
+def test_a_first_visit_to_a_cold_server_keeps_its_map_through_a_full_rerun(browser, tmp_path):
+    """The shell's early chart (``app_lib.early``) comes and goes on a fresh server's first
+    visit; what follows it must keep its place, or the next full rerun redraws the map."""
+    env = {"AE_MODEL_DIR": str(tmp_path / "store"), "AE_DATA_DIR": str(tmp_path / "no-data"),
+           "AE_USER_DATA_DIR": str(tmp_path / "user-data")}
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(f"({SEEN_EARLY_CHART_JS})()")
+    with AppServer(env, log_path=tmp_path / "streamlit.log") as server:
+        page = context.new_page()
+        frames: list[float] = []  # every message the server sends the page
+        page.on("websocket", lambda ws: ws.on("framereceived",
+                                              lambda _: frames.append(time.monotonic())))
+        page.goto(server.url("/explore", lang="en", dataset="digits"))
+        MapDriver(page).wait_ready()
+        if not page.evaluate("() => window.__earlyChart"):
+            context.close()
+            pytest.skip("the first visit came after the server's imports: nothing to check")
+        page.evaluate("() => { document.querySelectorAll('.js-plotly-plot')[0].__kept = 1; }")
+        page.locator("h1").first.click()
+        before = len(frames)
+        page.keyboard.press("r")  # Streamlit's shortcut: rerun the whole script
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and (len(frames) == before
+                                               or time.monotonic() - frames[-1] < 1.0):
+            page.wait_for_timeout(100)  # until the rerun's messages came and stopped
+        assert len(frames) > before, "the page did not rerun"
+        kept = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0].__kept")
+    context.close()
+    assert kept == 1
