@@ -217,3 +217,17 @@ def test_the_replay_map_keeps_the_same_axes_on_every_frame():
         assert fig.layout.xaxis.autorange is False
         seen.add((tuple(fig.layout.xaxis.range), tuple(fig.layout.yaxis.range)))
     assert len(seen) == 1
+
+
+def test_a_preset_carries_its_regularisation_and_schedule_into_the_form(monkeypatch):
+    """No shipped preset sets them yet; one that does must not be silently ignored."""
+    from ae_core.presets import PRESETS, Preset
+    from app_lib import train_view as tv
+
+    preset = Preset("regularised", "R", "R", "vanilla", {"latent_dim": 30},
+                    {"weight_decay": 1e-3, "schedule": "constant", "augment_shift": 1})
+    monkeypatch.setitem(PRESETS, preset.key, preset)
+    values = tv.preset_values(preset.key)
+    assert (values["weight_decay"], values["schedule"], values["shift"]) == (1e-3, "constant", 1)
+    spec = tv.build_spec(values, "mnist", (1, 28, 28))
+    assert spec.train["augment_shift"] == 1 and spec.train["schedule"] == "constant"
