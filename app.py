@@ -8,7 +8,9 @@ first visitor does not wait for torch, the data and the codes.
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
 
-from app_lib import warmup
+from app_lib import pixel_ratio, warmup
 
-app = st.App("streamlit_app.py", lifespan=warmup.lifespan)
+app = st.App("streamlit_app.py", lifespan=warmup.lifespan,
+             middleware=[Middleware(pixel_ratio.ClientHints)])

@@ -45,6 +45,12 @@ PLOTLY_CONFIG = {
 }
 
 
+def gl_config(pixel_ratio: float, base: dict | None = None) -> dict:
+    """A chart's Plotly config with its WebGL traces drawn at ``pixel_ratio`` (see
+    :mod:`app_lib.pixel_ratio`: the screen's own density, not Plotly's fixed 2)."""
+    return {**(base or {}), "plotGlPixelRatio": pixel_ratio}
+
+
 @dataclass(frozen=True)
 class Marks:
     """Map positions (2,) to draw on top: where the sliders are, what was clicked, A/B."""

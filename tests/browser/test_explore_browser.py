@@ -123,6 +123,26 @@ def test_the_interpolation_gif_and_the_codes_download(explore, page):
     assert lines[0] == "index,label,class,z1,z2" and len(lines) == 361   # digits' test split
 
 
+CANVAS_JS = """() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];
+  const c = gd.querySelector('canvas.gl-canvas-focus');
+  return [gd._context.plotGlPixelRatio, c.width / parseFloat(c.style.width)]; }"""
+
+
+@pytest.mark.parametrize("screen", [1, 2])
+def test_the_map_is_drawn_at_the_screen_s_own_pixel_density(browser, app_server, screen):
+    """A 1x screen gets a 1x WebGL canvas (half the pixels to paint on a click), a 2x one 2x."""
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=screen)
+    try:
+        page = context.new_page()
+        page.goto(app_server.url("/explore", lang="en", dataset="digits",
+                                 model="pretrained:digits-vae-2d"))
+        MapDriver(page).wait_ready()
+        assert page.evaluate(CANVAS_JS) == [screen, screen]
+        assert f"latent_explorer_dpr={screen}" in page.evaluate("() => document.cookie")
+    finally:
+        context.close()
+
+
 def test_home_links_to_explore_and_the_choice_follows_in_the_url(page, app_server):
     page.goto(app_server.url("/", lang="en", dataset="digits", model="pca:2"))
     page.get_by_text("What does an autoencoder learn?").wait_for()
