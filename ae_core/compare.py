@@ -61,7 +61,7 @@ def tsne_reference(dataset: Dataset, max_train: int = 2000, seed: int = 0,
     from sklearn.manifold import TSNE
 
     rng = np.random.default_rng(seed)
-    n_train = len(dataset.x_train)
+    n_train = dataset.n_train
     keep = np.sort(rng.choice(n_train, min(max_train, n_train), replace=False))
     x_tr, y_tr = dataset.x_train[keep], dataset.y_train[keep]
     flat = torch.cat([x_tr, dataset.x_test]).reshape(len(keep) + len(dataset.x_test), -1)

@@ -164,7 +164,7 @@ def manifold_png(dataset: str, choice: ModelChoice, split: str, window: Window, 
 
 def image_at(dataset: Dataset, split: str, row: int) -> np.ndarray:
     """The image (C, H, W) behind map row ``row`` without concatenating the splits."""
-    part, index = locate_row(row, len(dataset.x_train), split)
+    part, index = locate_row(row, dataset.n_train, split)
     return (dataset.x_train if part == "train" else dataset.x_test)[index].numpy()
 
 

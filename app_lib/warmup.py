@@ -31,7 +31,8 @@ image p50: 125 / 127 ms at 0.005 against 115 / 113 ms at 0.001."""
 
 
 MODULES = ("app_lib.early", "app_lib.nav", "app_lib.sidebar", "app_lib.state", "app_lib.style",
-           "app_lib.cache", "app_lib.explorer", "app_lib.figures", "app_lib.widgets",
+           "app_lib.cache", "app_lib.explorer", "app_lib.figures", "app_lib.pixel_ratio",
+           "app_lib.widgets",
            "ae_core.imaging", "ae_core.latent", "ae_core.metrics")
 """What the app shell and the Explore page import (torch among them): imported here first,
 they cost the first visitor nothing."""

@@ -29,7 +29,7 @@ def _parse(data: bytes, file_name: str, size: int, digest: str):
 
 
 def _preview(dataset) -> None:
-    st.caption(t("data.summary", n_train=len(dataset.x_train), n_test=len(dataset.x_test),
+    st.caption(t("data.summary", n_train=dataset.n_train, n_test=len(dataset.x_test),
                  k=len(dataset.class_names), side=dataset.image_shape[-1]))
     left, right = st.columns([2, 1])
     with left:

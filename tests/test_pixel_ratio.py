@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -61,7 +62,10 @@ def _serve(scope: dict) -> tuple[list[dict], list[dict]]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(ClientHints(app)(scope, receive, send))
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running here
+    runner = threading.Thread(target=lambda: asyncio.run(ClientHints(app)(scope, receive, send)))
+    runner.start()
+    runner.join(10)
     return sent, seen
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import os
 import subprocess
 import sys
 import threading
@@ -173,3 +174,24 @@ def test_the_warm_up_imports_everything_the_shell_and_the_explore_page_import():
          "warmup.import_modules(); print(' '.join(sys.modules))"],
         cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
     assert wanted and wanted <= set(loaded), sorted(wanted - set(loaded))
+
+
+@pytest.mark.mnist
+def test_the_first_map_leaves_the_training_images_unparsed(tmp_path):
+    """The Explore map shows the test split: the warm-up must not pay for 60k training images
+    (0.4 s and 188 MB for MNIST), which load on first use instead."""
+    code = ("from ae_core.data import is_cached; from app_lib import cache, catalog, warmup\n"
+            "if not is_cached('mnist'): print('absent'); raise SystemExit\n"
+            "warmup.prepare('mnist', catalog.default_model('mnist'))\n"
+            "data = cache.get_dataset('mnist')\n"
+            "print(data.train_loaded, data.n_train)\n"
+            "cache.image_at(data, 'test', 5)\n"
+            "print(data.train_loaded)\n"
+            "cache.image_at(data, 'all', 5)\n"
+            "print(data.train_loaded)")
+    env = {**os.environ, "AE_CACHE_DIR": str(tmp_path), "AE_MODEL_DIR": str(tmp_path / "m")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         check=True, env=env).stdout.split()
+    if out == ["absent"]:
+        pytest.skip("MNIST files not found (set AE_DATA_DIR to run this test)")
+    assert out == ["False", "60000", "False", "True"]

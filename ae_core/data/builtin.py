@@ -11,7 +11,7 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from types import MappingProxyType
 
@@ -227,14 +227,30 @@ def _load_digits() -> Dataset:
 
 @lru_cache(maxsize=4)
 def _load_idx(spec: DatasetSpec, root: str) -> Dataset:
-    """Parse the four verified IDX files of ``spec`` found under ``root``."""
-    folder = Path(root) / spec.name
-    p = dict(zip(IDX_ROLES, (folder / f.name for f in spec.files), strict=True))
-    x_tr = _images(read_idx(p["train_images"]), spec, p["train_images"])
+    """Parse the verified IDX files of ``spec`` found under ``root``; the training images
+    are parsed on first use (see :class:`Dataset`), the rest now."""
+    p = _idx_paths(spec, root)
     x_te = _images(read_idx(p["test_images"]), spec, p["test_images"])
-    y_tr = _labels(read_idx(p["train_labels"]), len(x_tr), spec, p["train_labels"])
+    y_tr = read_idx(p["train_labels"])
+    y_tr = _labels(y_tr, len(y_tr), spec, p["train_labels"])
     y_te = _labels(read_idx(p["test_labels"]), len(x_te), spec, p["test_labels"])
-    return _make_dataset(spec, x_tr, y_tr, x_te, y_te)
+    return _make_dataset(spec, partial(_train_images, spec, root, len(y_tr)), y_tr, x_te, y_te)
+
+
+def _idx_paths(spec: DatasetSpec, root: str) -> dict[str, Path]:
+    folder = Path(root) / spec.name
+    return dict(zip(IDX_ROLES, (folder / f.name for f in spec.files), strict=True))
+
+
+def _train_images(spec: DatasetSpec, root: str, n_labels: int) -> torch.Tensor:
+    """The training images, checked again first: the file may have changed since the
+    dataset was opened, and a changed or missing file is reported, never parsed."""
+    dl.ensure_files(spec, Path(root), download=False)
+    path = _idx_paths(spec, root)["train_images"]
+    images = _images(read_idx(path), spec, path)
+    if len(images) != n_labels:
+        raise CorruptFileError(f"The file {path} has {len(images)} images for {n_labels} labels.")
+    return torch.from_numpy(images)
 
 
 def _images(array: np.ndarray, spec: DatasetSpec, path: Path) -> np.ndarray:
@@ -267,7 +283,7 @@ def _labels(array: np.ndarray, n: int, spec: DatasetSpec, path: Path) -> np.ndar
 def _make_dataset(spec: DatasetSpec, x_tr, y_tr, x_te, y_te) -> Dataset:
     return Dataset(
         name=spec.name,
-        x_train=torch.from_numpy(np.ascontiguousarray(x_tr)),
+        x_train=x_tr if callable(x_tr) else torch.from_numpy(np.ascontiguousarray(x_tr)),
         y_train=torch.from_numpy(np.ascontiguousarray(y_tr)),
         x_test=torch.from_numpy(np.ascontiguousarray(x_te)),
         y_test=torch.from_numpy(np.ascontiguousarray(y_te)),

@@ -64,7 +64,7 @@ class DatasetLibrary:
                 raise DataError(f"A dataset named '{stem}' already exists; choose another name.")
             atomic_write(data_path, _npz_bytes(dataset))
             meta = {"title": stem, "source": source, "created": time.strftime("%Y-%m-%d %H:%M"),
-                    "n_train": len(dataset.x_train), "n_test": len(dataset.x_test),
+                    "n_train": dataset.n_train, "n_test": len(dataset.x_test),
                     "image_size": dataset.image_shape[-1], "class_names": dataset.class_names}
             atomic_write(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         return USER_PREFIX + stem
