@@ -76,12 +76,19 @@ def _cookie_value(headers: list[tuple[bytes, bytes]]) -> float | None:
     return None
 
 
+COOKIE_PATHS = "/_stcore/"
+"""Where the cookie may be set: Streamlit's own endpoints (health, host-config), which the
+page fetches before it opens its websocket and which no cache keeps. Static files are
+cached for long, and a cookie on a cached response could reach another visitor."""
+
+
 class ClientHints:
     """ASGI middleware: ask for ``Sec-CH-DPR`` and remember it in a cookie.
 
     Only plain HTTP responses change; websockets and the lifespan pass through.
-    The cookie is set only when the hint differs from it (first visit, or the
-    window moved to another screen and the page was reloaded).
+    The cookie is set only on Streamlit's own endpoints (see ``COOKIE_PATHS``) and
+    only when the hint differs from it (first visit, or the window moved to
+    another screen and the page was reloaded).
     """
 
     def __init__(self, app: ASGIApp):
@@ -93,7 +100,8 @@ class ClientHints:
             return
         headers = list(scope.get("headers") or [])
         hinted = parse(next((v for k, v in headers if k == HINT), None))
-        stale = hinted is not None and hinted != _cookie_value(headers)
+        stale = (hinted is not None and COOKIE_PATHS in str(scope.get("path", ""))
+                 and hinted != _cookie_value(headers))
 
         async def send_with_hints(message: Message) -> None:
             if message.get("type") == "http.response.start":

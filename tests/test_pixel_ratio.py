@@ -76,8 +76,8 @@ def _headers(sent: list[dict]) -> dict[bytes, list[bytes]]:
     return out
 
 
-def _http(*headers: tuple[bytes, bytes]) -> dict:
-    return {"type": "http", "path": "/", "headers": list(headers)}
+def _http(*headers: tuple[bytes, bytes], path: str = "/_stcore/host-config") -> dict:
+    return {"type": "http", "path": path, "headers": list(headers)}
 
 
 def test_every_page_asks_for_the_hint_and_keeps_its_own_headers():
@@ -106,6 +106,13 @@ def test_the_cookie_is_sent_again_only_when_the_screen_changed():
     assert b"set-cookie" not in _headers(_serve(same)[0])
     moved = _http((b"sec-ch-dpr", b"1"), (b"cookie", f"{COOKIE}=2; a=b".encode()))
     assert _headers(_serve(moved)[0])[b"set-cookie"][0].decode().startswith(f"{COOKIE}=1;")
+
+
+@pytest.mark.parametrize("path", ["/", "/static/js/index.js", "/explore"])
+def test_cached_or_page_responses_never_carry_the_cookie(path):
+    """Static files are cached for long: a cookie there could be replayed to another visitor."""
+    headers = _headers(_serve(_http((b"sec-ch-dpr", b"1"), path=path))[0])
+    assert b"set-cookie" not in headers and headers[b"accept-ch"] == [b"Sec-CH-DPR"]
 
 
 def test_a_garbage_hint_sets_nothing():
