@@ -17,7 +17,6 @@ import pytest
 
 from ae_core.data import (
     DatasetSpec,
-    FileSpec,
     data_dir,
     download_dataset,
     get_spec,
@@ -26,36 +25,14 @@ from ae_core.data import (
     missing_files,
 )
 from ae_core.data import download as dl
-from ae_core.data.idx import to_idx_bytes
 from ae_core.errors import CorruptFileError, DatasetUnavailable
+from tests.synthetic_idx import IMAGES, LABELS, PAYLOADS, TRAIN_IMAGES, spec
 
-RNG = np.random.default_rng(0)
-IMAGES = RNG.integers(0, 256, size=(30, 4, 4), dtype=np.uint8)
-LABELS = (np.arange(30) % 3).astype(np.uint8)
-PAYLOADS = {
-    "train-images-idx3-ubyte.gz": to_idx_bytes(IMAGES[:20], compress=True),
-    "train-labels-idx1-ubyte.gz": to_idx_bytes(LABELS[:20], compress=True),
-    "t10k-images-idx3-ubyte.gz": to_idx_bytes(IMAGES[20:], compress=True),
-    "t10k-labels-idx1-ubyte.gz": to_idx_bytes(LABELS[20:], compress=True),
-}
-FIRST = "train-images-idx3-ubyte.gz"
+FIRST = TRAIN_IMAGES
 
 
 def _spec(name: str = "synth") -> DatasetSpec:
-    files = tuple(
-        FileSpec(name=n, md5=hashlib.md5(b).hexdigest(), size=len(b)) for n, b in PAYLOADS.items()
-    )
-    return DatasetSpec(
-        name=name,
-        title="Synthetic",
-        title_ko="합성",
-        class_names=("a", "b", "c"),
-        class_names_ko=("가", "나", "다"),
-        image_size=4,
-        kind="idx",
-        files=files,
-        mirrors=("http://127.0.0.1:9/never/",),
-    )
+    return spec(name, mirrors=("http://127.0.0.1:9/never/",))
 
 
 class _Handler(BaseHTTPRequestHandler):

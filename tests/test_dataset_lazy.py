@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import threading
 from pathlib import Path
@@ -11,26 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from ae_core.data import Dataset, DatasetSpec, FileSpec, load_dataset
-from ae_core.data.idx import to_idx_bytes
+from ae_core.data import Dataset, load_dataset
 from ae_core.errors import AECoreError
-
-RNG = np.random.default_rng(3)
-IMAGES = RNG.integers(0, 256, size=(30, 4, 4), dtype=np.uint8)
-LABELS = (np.arange(30) % 3).astype(np.uint8)
-PAYLOADS = {
-    "train-images-idx3-ubyte.gz": to_idx_bytes(IMAGES[:20], compress=True),
-    "train-labels-idx1-ubyte.gz": to_idx_bytes(LABELS[:20], compress=True),
-    "t10k-images-idx3-ubyte.gz": to_idx_bytes(IMAGES[20:], compress=True),
-    "t10k-labels-idx1-ubyte.gz": to_idx_bytes(LABELS[20:], compress=True),
-}
-
-
-def _spec(name: str) -> DatasetSpec:
-    files = tuple(FileSpec(name=n, md5=hashlib.md5(b).hexdigest(), size=len(b))
-                  for n, b in PAYLOADS.items())
-    return DatasetSpec(name=name, title="Synthetic", title_ko="합성", class_names=("a", "b", "c"),
-                       class_names_ko=("가", "나", "다"), image_size=4, kind="idx", files=files)
+from tests.synthetic_idx import IMAGES, LABELS, PAYLOADS, TRAIN_IMAGES, spec
 
 
 def _cache(tmp_path: Path, name: str) -> Path:
@@ -42,7 +24,7 @@ def _cache(tmp_path: Path, name: str) -> Path:
 
 
 def test_an_idx_dataset_opens_without_parsing_its_training_images(tmp_path):
-    ds = load_dataset(_spec("lazy-a"), _cache(tmp_path, "lazy-a"), download=False)
+    ds = load_dataset(spec("lazy-a"), _cache(tmp_path, "lazy-a"), download=False)
     assert not ds.train_loaded
     assert ds.n_train == 20 and ds.image_shape == (1, 4, 4) and ds.n_features == 16
     assert torch.equal(ds.x_test[0, 0], torch.from_numpy(IMAGES[20] / np.float32(255)))
@@ -57,13 +39,13 @@ def test_an_idx_dataset_opens_without_parsing_its_training_images(tmp_path):
 
 def test_a_training_file_damaged_after_opening_is_reported_not_parsed(tmp_path):
     root = _cache(tmp_path, "lazy-b")
-    ds = load_dataset(_spec("lazy-b"), root, download=False)
-    train = root / "lazy-b" / "train-images-idx3-ubyte.gz"
-    train.write_bytes(PAYLOADS["train-images-idx3-ubyte.gz"][:-7])
+    ds = load_dataset(spec("lazy-b"), root, download=False)
+    train = root / "lazy-b" / TRAIN_IMAGES
+    train.write_bytes(PAYLOADS[TRAIN_IMAGES][:-7])
     with pytest.raises(AECoreError, match="train-images"):
         ds.x_train  # noqa: B018 - the property access is the test
     assert not ds.train_loaded
-    train.write_bytes(PAYLOADS["train-images-idx3-ubyte.gz"])   # mended: the next use works
+    train.write_bytes(PAYLOADS[TRAIN_IMAGES])   # mended: the next use works
     assert ds.x_train.shape == (20, 1, 4, 4)
 
 
