@@ -82,6 +82,9 @@ def _click(page, point) -> None:
 def test_selecting_a_point_in_one_compare_map_highlights_it_in_the_others(page, app_server):
     page.goto(app_server.url("/compare", lang="en", dataset="digits"))
     page.wait_for_function(_READY_JS, arg=3, timeout=90_000)
+    # every map draws its WebGL at this 1x screen's own density (app_lib.pixel_ratio)
+    assert page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].slice(0, 3)"
+                         ".map(gd => gd._context.plotGlPixelRatio)") == [1, 1, 1]
     # a point of the first autoencoder's map, once that map has its traces
     point = page.wait_for_function(_POINT_JS, arg=[1, None], timeout=60_000).json_value()
     # a click selects a point; a box needs the toolbar's Box Select first
