@@ -17,6 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ae_core.latent import GRID_ROW, PRIOR_SIGMAS, LatentSpace, Window, free_grid
+from app_lib import pixel_ratio
 from app_lib.i18n import t
 
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -49,6 +50,11 @@ def gl_config(pixel_ratio: float, base: dict | None = None) -> dict:
     """A chart's Plotly config with its WebGL traces drawn at ``pixel_ratio`` (see
     :mod:`app_lib.pixel_ratio`: the screen's own density, not Plotly's fixed 2)."""
     return {**(base or {}), "plotGlPixelRatio": pixel_ratio}
+
+
+def session_gl_config(base: dict | None = None) -> dict:
+    """:func:`gl_config` at the pixel ratio of the session running this script."""
+    return gl_config(pixel_ratio.for_this_session(), base)
 
 
 @dataclass(frozen=True)

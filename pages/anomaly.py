@@ -9,7 +9,7 @@ import streamlit as st
 from ae_core.applications import anomaly_scores, normal_mask, threshold_report, train_normal_model
 from ae_core.errors import AECoreError
 from ae_core.metrics import anomaly_auroc, roc_curve_points
-from app_lib import cache, catalog, figures, nav, pixel_ratio, widgets
+from app_lib import cache, catalog, figures, nav, widgets
 from app_lib.applications import (
     ANOMALY_HIDDEN,
     ANOMALY_LATENT_DIM,
@@ -140,7 +140,7 @@ def _map(codes, scores, flags, threshold, labels, names) -> None:
     fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       title={"text": t("anom.map_title")})
     st.plotly_chart(fig, width="stretch", key="anom_map",
-                    config=figures.gl_config(pixel_ratio.for_this_session()))
+                    config=figures.session_gl_config())
 
 
 def main() -> None:

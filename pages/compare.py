@@ -25,7 +25,7 @@ from ae_core.imaging import png_bytes
 from ae_core.latent import fit_projection, selected_rows
 from ae_core.pretrained import list_pretrained
 from ae_core.tasks import FAILED, STOPPED, TASKS
-from app_lib import cache, catalog, figures, nav, pixel_ratio, widgets
+from app_lib import cache, catalog, figures, nav, widgets
 from app_lib.background import task_panel
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, point_size
@@ -166,14 +166,14 @@ def _maps(sel, choices, data, names, tsne: np.ndarray | None = None) -> None:
         col.plotly_chart(_map_figure(codes, labels, names, rows, title),
                          key=key, on_select=partial(_remember_selection, key),
                          selection_mode=("points", "box", "lasso"), width="stretch",
-                         config=figures.gl_config(pixel_ratio.for_this_session()))
+                         config=figures.session_gl_config())
     if tsne is not None:
         key = _map_key(len(choices))
         cols[-1].plotly_chart(_map_figure(tsne, data.y_test.numpy(), names, rows,
                                           t("compare.tsne_name")),
                               key=key, on_select=partial(_remember_selection, key),
                               selection_mode=("points", "box", "lasso"), width="stretch",
-                              config=figures.gl_config(pixel_ratio.for_this_session()))
+                              config=figures.session_gl_config())
     st.caption(t("compare.legend", classes=", ".join(
         f"{n}" for n in names)) + " " + t("compare.select_hint"))
     if rows:

@@ -16,7 +16,7 @@ from ae_core.errors import AECoreError
 from ae_core.imaging import error_image, gif_bytes, png_bytes, tile
 from ae_core.latent import codes_csv_bytes, codes_npy_bytes, interpolation_path
 from ae_core.metrics import mse_per_pixel
-from app_lib import cache, catalog, explorer, figures, nav, pixel_ratio, state, style, widgets
+from app_lib import cache, catalog, explorer, figures, nav, state, style, widgets
 from app_lib.i18n import bound, class_names, dataset_title, t
 
 SPLIT_WIDGET = "_split_widget"
@@ -142,8 +142,7 @@ def _map(sid, sel, choice, space, names, manifold) -> None:
                                    manifold and manifold["n"], points),
                     key=explorer.map_key(sid), on_select=lambda: explorer.on_map_click(
                         sid, space), selection_mode="points",
-                    config=figures.gl_config(pixel_ratio.for_this_session(),
-                                             figures.PLOTLY_CONFIG))
+                    config=figures.session_gl_config(figures.PLOTLY_CONFIG))
 
 
 def _marks(sid, choice, space, names, z) -> None:

@@ -30,7 +30,7 @@ from ae_core.sampling import (
     score_samples,
     train_classifier,
 )
-from app_lib import cache, catalog, figures, nav, pixel_ratio, widgets
+from app_lib import cache, catalog, figures, nav, widgets
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, point_size
 from app_lib.i18n import bound, class_names, t
@@ -202,7 +202,7 @@ def _beta_view(dataset: str, names: list[str]) -> None:
                           scaleanchor=f"x{i if i > 1 else ''}", scaleratio=1)
     maps.update_layout(height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10}, dragmode=False)
     st.plotly_chart(maps, width="stretch", key="gaps_beta_maps",
-                    config=figures.gl_config(pixel_ratio.for_this_session()))
+                    config=figures.session_gl_config())
     st.caption(t("gaps.convention"))
 
 
@@ -271,7 +271,7 @@ def main() -> None:
                            help=t("gaps.fraction_help"))
                 col.plotly_chart(_gap_figure(report, labels, names), width="stretch",
                                  key=f"gaps_map_{choice.key}",
-                                 config=figures.gl_config(pixel_ratio.for_this_session()))
+                                 config=figures.session_gl_config())
         st.caption(t("gaps.convention"))
         st.divider()
         with st.spinner(t("common.computing")):

@@ -20,7 +20,7 @@ from ae_core.jobs import REGISTRY, JobRefused
 from ae_core.models import VARIANTS
 from ae_core.models.config import NOISE_KINDS
 from ae_core.presets import PRESETS
-from app_lib import cache, catalog, figures, nav, pixel_ratio, sidebar, state
+from app_lib import cache, catalog, figures, nav, sidebar, state
 from app_lib import train_view as tv
 from app_lib.i18n import bound, current_language, t, variant_name
 
@@ -229,7 +229,7 @@ def _charts(snap, replay: int | None) -> None:
         fig = tv.probe_figure(codes, labels, _class_names(snap.spec.dataset), axes, title,
                               ranges=tv.frame_ranges(frames, axes))
         st.plotly_chart(fig, width="stretch", key=f"probe_{snap.id}",
-                        config=figures.gl_config(pixel_ratio.for_this_session()))
+                        config=figures.session_gl_config())
 
 
 def _finish_once(job_id: str) -> None:

@@ -234,7 +234,7 @@ def _load_idx(spec: DatasetSpec, root: str) -> Dataset:
     y_tr = read_idx(p["train_labels"])
     y_tr = _labels(y_tr, len(y_tr), spec, p["train_labels"])
     y_te = _labels(read_idx(p["test_labels"]), len(x_te), spec, p["test_labels"])
-    return _make_dataset(spec, partial(_train_images, spec, root, len(y_tr)), y_tr, x_te, y_te)
+    return _make_dataset(spec, partial(_train_images, spec, root), y_tr, x_te, y_te)
 
 
 def _idx_paths(spec: DatasetSpec, root: str) -> dict[str, Path]:
@@ -242,15 +242,13 @@ def _idx_paths(spec: DatasetSpec, root: str) -> dict[str, Path]:
     return dict(zip(IDX_ROLES, (folder / f.name for f in spec.files), strict=True))
 
 
-def _train_images(spec: DatasetSpec, root: str, n_labels: int) -> torch.Tensor:
+def _train_images(spec: DatasetSpec, root: str) -> torch.Tensor:
     """The training images, checked again first: the file may have changed since the
-    dataset was opened, and a changed or missing file is reported, never parsed."""
+    dataset was opened, and a changed or missing file is reported, never parsed (the
+    :class:`Dataset` checks that they match its labels)."""
     dl.ensure_files(spec, Path(root), download=False)
     path = _idx_paths(spec, root)["train_images"]
-    images = _images(read_idx(path), spec, path)
-    if len(images) != n_labels:
-        raise CorruptFileError(f"The file {path} has {len(images)} images for {n_labels} labels.")
-    return torch.from_numpy(images)
+    return torch.from_numpy(_images(read_idx(path), spec, path))
 
 
 def _images(array: np.ndarray, spec: DatasetSpec, path: Path) -> np.ndarray:

@@ -8,6 +8,8 @@ from typing import Any
 
 import torch
 
+from ae_core.errors import DataError
+
 _LOADING = threading.Lock()
 """Serialises first loads of training images (one per process at a time is plenty)."""
 
@@ -51,9 +53,9 @@ class Dataset:
 
     def _checked_train(self, x: torch.Tensor) -> torch.Tensor:
         if len(x) != len(self.y_train) or tuple(x.shape[1:]) != tuple(self.x_test.shape[1:]):
-            raise ValueError(f"{self.name}: the training images {tuple(x.shape)} do not match "
-                             f"{len(self.y_train)} labels and test images "
-                             f"{tuple(self.x_test.shape)}")
+            raise DataError(f"The training images of '{self.name}' {tuple(x.shape)} do not "
+                            f"match its {len(self.y_train)} labels and its test images "
+                            f"{tuple(self.x_test.shape)}: its files may have changed.")
         return x
 
     @property
