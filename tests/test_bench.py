@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import time
 
+import pytest
 import torch
 
 from ae_core.bench import _examples_loss, epochs_done, reference_vae_loop, train
@@ -58,22 +60,47 @@ def test_checks_between_epoch_ends_run_off_the_clock_at_fractional_epochs():
     assert seconds[3] - seconds[2] < 0.25
 
 
-def test_throughput_on_one_thread_measures_peak_and_trainer_on_one_thread(monkeypatch):
-    """The app's way of training (one torch thread) is measured against a one-thread peak,
-    and the caller's thread setting is left as it was."""
+def test_throughput_on_one_thread_measures_gemms_and_trainer_on_one_thread(monkeypatch):
+    """The app's way of training (one torch thread) is measured against GEMMs on one
+    thread, a window before and after each timed epoch, and the caller's thread setting
+    is left as it was."""
     import ae_core.bench as bench
 
     seen = []
     monkeypatch.setattr(bench, "_dataset", lambda name, quick: _blobs(640))
     monkeypatch.setattr(bench, "matmul_peak_gflops",
-                        lambda seconds: seen.append(torch.get_num_threads()) or 50.0)
+                        lambda seconds: seen.append(("burst", torch.get_num_threads())) or 60.0)
+    monkeypatch.setattr(bench, "matmul_gflops",
+                        lambda seconds: seen.append(("window", torch.get_num_threads())) or 50.0)
     before = torch.get_num_threads()
     row = bench.trainer_throughput(quick=True, threads=1)
-    assert seen == [1] and torch.get_num_threads() == before
+    # quick: a warm-up epoch, then one timed epoch between two windows
+    assert seen == [("burst", 1), ("window", 1), ("window", 1)]
+    assert torch.get_num_threads() == before
     assert row.label.startswith("trainer throughput (1 torch thread,")
-    assert row.ours["samples_per_s"] > 0 and row.ours["matmul_peak"] == 50.0
+    assert "1 timed epoch after" in row.label and "2 batches an epoch" in row.label  # 512 / 256
+    assert row.ours["samples_per_s"] > 0 and row.ours["matmul_gflops"] == 50.0
     assert math.isclose(row.ours["ratio"], row.ours["gflops"] / 50.0)
+    assert math.isclose(row.ours["ratio_to_best_burst"], row.ours["gflops"] / 60.0)
 
+
+def test_paired_ratios_cancel_a_drift_of_the_machines_speed():
+    """An epoch run while the machine was 20 % slower, with its GEMM windows slower alike,
+    keeps the same ratio; each epoch is compared with the windows on either side."""
+    from ae_core.bench import paired_ratios
+
+    assert paired_ratios([70.0, 56.0], [100.0, 100.0, 60.0]) == [0.7, 0.7]
+    assert paired_ratios([90.0], [120.0, 80.0]) == [0.9]
+    with pytest.raises(ValueError, match="one GEMM window before each epoch"):
+        paired_ratios([70.0, 56.0], [100.0, 100.0])
+
+
+def test_a_sustained_gemm_window_runs_for_its_time_and_reports_a_rate():
+    from ae_core.bench import matmul_gflops
+
+    t0 = time.perf_counter()
+    rate = matmul_gflops(seconds=0.1, n=128)
+    assert time.perf_counter() - t0 >= 0.1 and 0 < rate < 1e5
 
 
 def test_the_hinton_recipe_trains_on_shifted_images_and_scores_pca_like_sklearn(monkeypatch):
