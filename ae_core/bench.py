@@ -461,7 +461,7 @@ def format_rows(title: str, rows: list[Row]) -> str:
         for key, value in row.ours.items():
             ref = (row.reference or {}).get(key)
             ref_text = f"   (reference {ref:.4g})" if ref is not None else ""
-            lines.append(f"      {key:<18} {_fmt(value)}{ref_text}")
+            lines.append(f"      {key:<20} {_fmt(value)}{ref_text}")
     return "\n".join(lines)
 
 
