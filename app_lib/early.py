@@ -13,6 +13,8 @@ Only Streamlit and Plotly are imported here: nothing that waits for torch.
 from __future__ import annotations
 
 import functools
+import importlib
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -32,6 +34,7 @@ def plotly_while_importing() -> Iterator[None]:
     if _imported:
         yield
         return
+    finish_import("pandas")  # the warm-up's, if under way: plotly reads it (app_lib.warmup.FIRST)
     with slot.container(key=KEY):
         st.html(_HIDE)
         st.plotly_chart(_empty_figure(), config={"staticPlot": True, "displayModeBar": False})
@@ -40,6 +43,17 @@ def plotly_while_importing() -> Iterator[None]:
     finally:
         slot.empty()
     _mark_imported()
+
+
+def finish_import(name: str) -> None:
+    """Wait until another thread's import of ``name`` is complete, if one is under way.
+
+    A module being imported is in ``sys.modules`` before its body has run; code that only
+    looks it up there (as plotly does with pandas) sees it half-built. An ``import`` of it
+    waits on the import's own lock instead, and costs nothing once it is done.
+    """
+    if name in sys.modules:
+        importlib.import_module(name)
 
 
 def _mark_imported() -> None:

@@ -38,8 +38,18 @@ MODULES = ("app_lib.early", "app_lib.nav", "app_lib.sidebar", "app_lib.state", "
 they cost the first visitor nothing."""
 
 
+FIRST = "pandas"
+"""Imported before anything else, as the process starts. Plotly looks pandas up in
+``sys.modules`` without importing it, so while another thread is still importing pandas
+(scikit-learn pulls it in) a session drawing a chart finds it half-initialised, and plotly's
+validators fail ("partially initialized module 'pandas' has no attribute 'Series'"): the
+first visitor's page crashed so, about one cold start in ten. Complete before any session
+draws, it cannot be half-there later; a session that comes sooner waits for it
+(``app_lib.early``)."""
+
+
 def import_modules() -> None:
-    for name in MODULES:
+    for name in (FIRST, *MODULES):
         importlib.import_module(name)
 
 

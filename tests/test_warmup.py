@@ -176,6 +176,15 @@ def test_the_warm_up_imports_everything_the_shell_and_the_explore_page_import():
     assert wanted and wanted <= set(loaded), sorted(wanted - set(loaded))
 
 
+def test_the_warm_up_imports_pandas_before_anything_else(monkeypatch):
+    """Plotly reads pandas from ``sys.modules``: it must be whole before sessions draw."""
+    imported = []
+    monkeypatch.setattr(warmup.importlib, "import_module", imported.append)
+    warmup.import_modules()
+    assert imported[0] == "pandas" == warmup.FIRST
+    assert imported[1:] == list(warmup.MODULES)
+
+
 @pytest.mark.mnist
 def test_the_first_map_leaves_the_training_images_unparsed(tmp_path):
     """The Explore map shows the test split: the warm-up must not pay for 60k training images

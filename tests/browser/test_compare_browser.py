@@ -73,6 +73,23 @@ _ISOLATED_POINT_JS = """(i) => {
 }"""
 
 
+def _settled(page, point_js: str, arg):
+    """A marker's page position now, once the page has stopped moving (the same in two
+    reads 200 ms apart, the app idle); read again right before a drag. Read once before
+    the toolbar click, a 10 px box once landed 28 px from its marker and selected
+    nothing (the test failed about 1 run in 5)."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
+                           timeout=60_000)
+    before = page.wait_for_function(point_js, arg=arg, timeout=60_000).json_value()
+    for _ in range(50):
+        page.wait_for_timeout(200)
+        now = page.evaluate(point_js, arg)
+        if now == before:
+            return now
+        before = now
+    raise AssertionError(f"the map kept moving: last read {before}")
+
+
 def _click(page, point) -> None:
     page.mouse.move(point["px"], point["py"])
     page.wait_for_timeout(80)
@@ -86,10 +103,11 @@ def test_selecting_a_point_in_one_compare_map_highlights_it_in_the_others(page, 
     assert page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].slice(0, 3)"
                          ".map(gd => gd._context.plotGlPixelRatio)") == [1, 1, 1]
     # a point of the first autoencoder's map, once that map has its traces
-    point = page.wait_for_function(_POINT_JS, arg=[1, None], timeout=60_000).json_value()
+    point = _settled(page, _POINT_JS, [1, None])
     # a click selects a point; a box needs the toolbar's Box Select first
     page.mouse.move(point["px"], point["py"])
     page.locator(".js-plotly-plot").nth(1).locator('[data-title="Box Select"]').click()
+    point = _settled(page, _POINT_JS, [1, None])
     # a small box drawn around it
     page.mouse.move(point["px"] - 5, point["py"] - 5)
     page.mouse.down()
@@ -111,7 +129,7 @@ def test_a_single_click_on_a_point_selects_it_in_every_map_with_its_reconstructi
         .slice(1, 3).map(gd => gd._fullLayout.title.text.replace(/<[^>]*>/g, '')
                                                      .split(' (')[0]).join() === names.join()""",
                            arg=names, timeout=30_000)
-    point = page.wait_for_function(_ISOLATED_POINT_JS, arg=1, timeout=60_000).json_value()
+    point = _settled(page, _ISOLATED_POINT_JS, 1)
     assert point["gap"] > 6   # nothing else within a few pixels: the click can only hit it
     _click(page, point)       # one click, no drag, no toolbar
     for other in (0, 1, 2):   # PCA's map, the clicked map itself and the other model's map
