@@ -43,7 +43,7 @@ FIRST = "pandas"
 ``sys.modules`` without importing it, so while another thread is still importing pandas
 (scikit-learn pulls it in) a session drawing a chart finds it half-initialised, and plotly's
 validators fail ("partially initialized module 'pandas' has no attribute 'Series'"): the
-first visitor's page crashed so in one fresh-server test run of about 25. Complete before
+first visitor's page crashed so in one fresh-server test run of about 50. Complete before
 any session draws, it cannot be half-there later; a session that comes sooner waits for it
 (``app_lib.early``)."""
 
