@@ -10,7 +10,8 @@ first visitor does not wait for torch, the data and the codes.
 import streamlit as st
 from starlette.middleware import Middleware
 
-from app_lib import pixel_ratio, warmup
+from app_lib import pixel_ratio, server_root, warmup
 
 app = st.App("streamlit_app.py", lifespan=warmup.lifespan,
-             middleware=[Middleware(pixel_ratio.ClientHints)])
+             middleware=[Middleware(server_root.ServerRoot),
+                         Middleware(pixel_ratio.ClientHints)])
