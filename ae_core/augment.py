@@ -4,7 +4,7 @@ A deep autoencoder on MNIST's 60k images overfits: in the Hinton benchmark's
 40-epoch trials it reached 2.40 on training images against 2.78 on the test set.
 Moving each training image by a pixel or two gives it new images every epoch
 for the cost of one gather; at one pixel the two errors stayed level and the
-test error fell to 2.61 (``README.md``, Hinton benchmark).
+test error fell to 2.61 (``benchmarks/README.md``, Hinton benchmark).
 """
 
 from __future__ import annotations

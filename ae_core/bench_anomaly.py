@@ -24,7 +24,7 @@ from ae_core.metrics import anomaly_auroc
 # Ruff et al. 2018, Table 1, one-class Deep SVDD, MNIST AUROC (%) per normal digit.
 DEEP_SVDD_PAPER = (98.0, 99.7, 91.7, 91.9, 94.9, 88.5, 98.3, 94.6, 93.9, 96.5)
 
-# The recipe: chosen on a split of the training set only (README, "Anomaly detection").
+# The recipe: chosen on a split of the training set only (benchmarks/README.md).
 # Compared on classes 5, 2 and 8 (80 % of their training images to fit, the rest plus
 # 3000 other training digits to score): MLP 256-64-16 BCE, 10 epochs 90.4 / 30 epochs
 # 93.6 / 60 epochs 94.5 mean AUROC; latent 8 or 32, MSE, 512-128 and a conv AE no better.
@@ -69,7 +69,7 @@ def bench_deep_svdd(quick: bool = False) -> list[Row]:
 
 
 def markdown_table(rows: list[Row]) -> str:
-    """The README table: one column per digit, ours above the paper's."""
+    """The benchmark's table: one column per digit, ours above the paper's."""
     heads = [r.label.removeprefix("normal digit ") for r in rows]
     ours = [f"{r.ours['auroc_pct']:.1f}" for r in rows]
     paper = [f"{r.reference['auroc_pct']:.1f}" for r in rows]

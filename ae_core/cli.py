@@ -147,7 +147,8 @@ def _add_eval(sub) -> None:
 def _add_bench(sub) -> None:
     from ae_core.bench import BENCHMARKS
 
-    p = sub.add_parser("bench", help="the benchmarks of the README, reference numbers beside ours")
+    p = sub.add_parser("bench", help="the benchmarks of benchmarks/README.md, "
+                                     "reference numbers beside ours")
     p.add_argument("--only", help=f"comma-separated subset of {', '.join(BENCHMARKS)}")
     p.add_argument("--quick", action="store_true",
                    help="tiny budgets to check the machinery (figures are not meaningful)")
