@@ -12,7 +12,7 @@ from html import escape
 import numpy as np
 
 from ae_core.latent import LatentSpace
-from app_lib.figures import PALETTE
+from app_lib.figures import PALETTE, class_color
 
 W, H = 960, 330
 IMG = 170
@@ -54,7 +54,7 @@ def _mini_map(space: LatentSpace, row: int, x: float, y: float, sample: int = 50
     parts = [f'<rect x="{x}" y="{y}" width="{MAP}" height="{MAP}" fill="#fafafa" stroke="#999"/>']
     for r in rows:
         cx, cy = place(*space.xy[r])
-        color = PALETTE[int(space.labels[r]) % len(PALETTE)]
+        color = class_color(int(space.labels[r]))
         parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.2" fill="{color}"/>')
     cx, cy = place(*space.xy[row])
     parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="9" fill="none" stroke="#d62728" '

@@ -23,6 +23,22 @@ from app_lib.i18n import t
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
            "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
 """Tableau 10: distinct on a projector and reasonably colour-blind safe."""
+CLASS_PALETTE = (*PALETTE, "#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d", "#499894", "#86bcb6",
+                  "#d37295", "#d4a6c8", "#79706e", "#d7b5a6")
+"""Class colours: Tableau 10, then Tableau 20's other shades for user datasets with more
+than ten classes."""
+
+
+def class_color(label: int) -> str:
+    """The hex colour of class ``label`` on every chart of every page, so a class keeps its
+    colour from Train to Explore to Compare."""
+    return CLASS_PALETTE[int(label) % len(CLASS_PALETTE)]
+
+
+def class_colors(n: int) -> list[str]:
+    """The hex colours of classes 0..n-1 (see :func:`class_color`)."""
+    return [class_color(k) for k in range(max(int(n), 0))]
+
 
 CLICK_GRID_N = 100
 GRID_CLEARANCE = 2.0

@@ -13,6 +13,7 @@ from ae_core.jobs import JobSpec
 from ae_core.models import make_config
 from ae_core.presets import PRESETS
 from ae_core.training import TrainConfig
+from app_lib.figures import PALETTE, class_color
 from app_lib.i18n import t
 
 PREFIX = "tr_"
@@ -30,8 +31,6 @@ OBJECTIVE_FIELDS = {  # form key → config field, per variant
     "denoising": {"noise": "noise", "noise_level": "noise_level"},
 }
 LOSS_PARTS = ("recon", "kl", "sparsity")
-COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-          "#7f7f7f", "#bcbd22", "#17becf")
 
 
 def _list_text(values) -> str:
@@ -89,15 +88,25 @@ def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...])
              "weight_decay": float(form["weight_decay"]), "schedule": form["schedule"],
              "augment_shift": int(form["shift"])}
     TrainConfig(**train).validate().check_fits(input_shape)
-    name = str(form.get("name") or "").strip()
-    if name:
-        from ae_core.store import StoreError, validate_name
+    return JobSpec(dataset=dataset, variant=variant, model=model, train=train,
+                   name=chosen_name(form.get("name")))
 
-        try:
-            name = validate_name(name)
-        except StoreError as e:
-            raise ConfigError(str(e)) from None
-    return JobSpec(dataset=dataset, variant=variant, model=model, train=train, name=name)
+
+def chosen_name(text: object) -> str:
+    """The typed model name, validated ('' for the default); a shipped model's name is refused
+    here, before training, rather than replaced after it."""
+    from ae_core.store import ModelStore, StoreError, validate_name
+
+    name = str(text or "").strip()
+    if not name:
+        return ""
+    try:
+        name = validate_name(name)
+    except StoreError as e:
+        raise ConfigError(str(e)) from None
+    if ModelStore().is_reserved(name):
+        raise ConfigError(t("store.reserved", name=name))
+    return name
 
 
 # ------------------------------------------------------------------ outcome
@@ -132,7 +141,7 @@ def loss_figure(history: list[dict[str, float]]) -> go.Figure:
     fig = make_subplots(rows=1, cols=len(parts), subplot_titles=[t(f"loss.{p}") for p in parts])
     epochs = [h.get("epoch", i + 1) for i, h in enumerate(history)]
     for col, part in enumerate(parts, start=1):
-        for split, dash, color in (("train", "solid", COLORS[0]), ("val", "dash", COLORS[1])):
+        for split, dash, color in (("train", "solid", PALETTE[0]), ("val", "dash", PALETTE[1])):
             key = f"{split}_{part}"
             ys = [h.get(key) for h in history]
             if all(y is None for y in ys):
@@ -166,7 +175,12 @@ def project(codes: np.ndarray, axes: tuple[np.ndarray, np.ndarray | None]) -> np
 
 def frame_ranges(frames: list[np.ndarray], axes: tuple[np.ndarray, np.ndarray | None],
                  pad: float = 0.05) -> tuple[list[float], list[float]]:
-    """x and y ranges holding every frame's points, so a replay keeps the same axes."""
+    """x and y ranges holding the points of ``frames`` with a small margin.
+
+    The Train page passes the frame it shows: codes can spread tenfold or
+    shrink between epochs, and axes kept for every frame left the final map a
+    speck in a corner.
+    """
     xy = np.concatenate([project(f, axes) for f in frames])
     xy = xy[np.isfinite(xy).all(1)]
     if not len(xy):
@@ -187,7 +201,7 @@ def probe_figure(codes: np.ndarray, labels: np.ndarray, names: list[str],
         sel = labels == k
         name = names[int(k)] if 0 <= int(k) < len(names) else str(k)
         fig.add_trace(go.Scattergl(x=xy[sel, 0], y=xy[sel, 1], mode="markers", name=name,
-                                   marker={"size": 5, "color": COLORS[int(k) % len(COLORS)]}))
+                                   marker={"size": 5, "color": class_color(int(k))}))
     fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       legend={"title": t("map.legend")})
     if ranges is not None:

@@ -28,7 +28,7 @@ from ae_core.tasks import FAILED, STOPPED, TASKS
 from app_lib import cache, catalog, figures, nav, widgets
 from app_lib.background import task_panel
 from app_lib.catalog import ModelChoice
-from app_lib.figures import PALETTE, point_size
+from app_lib.figures import PALETTE, class_color, point_size
 from app_lib.i18n import bound, class_names, t
 
 ROWS_KEY = "compare_rows"
@@ -110,7 +110,7 @@ def _map_figure(codes: np.ndarray, labels: np.ndarray, names: list[str], rows: l
         if mask.any():
             traces.append(go.Scattergl(
                 x=xy[mask, 0], y=xy[mask, 1], customdata=ids[mask], mode="markers", name=name,
-                marker={"size": size, "color": PALETTE[label % len(PALETTE)], "opacity": 0.85},
+                marker={"size": size, "color": class_color(label), "opacity": 0.85},
                 hovertemplate=f"{name} · #%{{customdata}}<extra></extra>",
                 legendgroup=name))
     if rows:

@@ -32,7 +32,7 @@ from ae_core.sampling import (
 )
 from app_lib import cache, catalog, figures, nav, widgets
 from app_lib.catalog import ModelChoice
-from app_lib.figures import PALETTE, point_size
+from app_lib.figures import PALETTE, class_color, class_colors, point_size
 from app_lib.i18n import bound, class_names, t
 
 N_SAMPLES = 500
@@ -195,7 +195,7 @@ def _beta_view(dataset: str, names: list[str]) -> None:
             if mask.any():
                 maps.add_trace(go.Scattergl(
                     x=report.codes[mask, 0], y=report.codes[mask, 1], mode="markers", name=name,
-                    marker={"size": 3, "color": PALETTE[label % len(PALETTE)]},
+                    marker={"size": 3, "color": class_color(label)},
                     showlegend=False, hovertemplate=f"{name}<extra></extra>"), row=1, col=i)
         maps.update_xaxes(showticklabels=False, range=[-3, 3], row=1, col=i)
         maps.update_yaxes(showticklabels=False, range=[-3, 3], row=1, col=i,
@@ -222,7 +222,7 @@ def _gap_figure(report: GapReport, labels: np.ndarray, names: list[str]) -> go.F
         if mask.any():
             traces.append(go.Scattergl(
                 x=report.codes[mask, 0], y=report.codes[mask, 1], mode="markers", name=name,
-                marker={"size": max(size - 2, 2), "color": PALETTE[label % len(PALETTE)]},
+                marker={"size": max(size - 2, 2), "color": class_color(label)},
                 hovertemplate=f"{name}<extra></extra>"))
     fig = go.Figure(traces)
     fig.update_layout(height=460, margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
@@ -291,8 +291,7 @@ def main() -> None:
             col.image(png_bytes(tile(shown, SHOWN_SIDE), target=360),
                       caption=t("gaps.samples_caption", n=len(shown)))
             hist = go.Figure(go.Bar(x=names, y=scores["class_histogram"],
-                                    marker_color=[PALETTE[i % len(PALETTE)]
-                                                  for i in range(len(names))]))
+                                    marker_color=class_colors(len(names))))
             hist.update_layout(height=220, margin={"l": 10, "r": 10, "t": 10, "b": 10},
                                yaxis={"title": {"text": t("gaps.share")}})
             col.plotly_chart(hist, width="stretch", key=f"gaps_hist_{choice.key}")
