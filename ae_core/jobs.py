@@ -13,6 +13,8 @@ import threading
 import time
 import traceback
 import uuid
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,52 @@ from ae_core.errors import AECoreError
 from ae_core.threads import lower_current_thread_priority
 
 ACTIVE = ("queued", "running", "stopping")
+FALLBACK_STEM = "model"
+ETA_WINDOW_S = 20.0
+"""The time-left estimate extrapolates the progress rate of this many recent seconds."""
+SAMPLE_EVERY_S = 0.25
+
+
+def estimate_eta(samples: Sequence[tuple[float, float]], now: float,
+                 window_s: float = ETA_WINDOW_S) -> float | None:
+    """Seconds left, from the rate of progress over the last ``window_s`` seconds.
+
+    ``samples`` are ``(time, progress)`` pairs, oldest first. The whole run's
+    average would count the start (loading data, the first slow steps) and
+    would lag behind a run that slows down as the page redraws more; the
+    recent rate does neither. Time since the newest sample counts down.
+    """
+    if not samples:
+        return None
+    t1, p1 = samples[-1]
+    if p1 >= 1:
+        return 0.0
+    older = [(t, p) for t, p in samples if t1 - t <= window_s and t < t1]
+    if not older:
+        return None
+    t0, p0 = older[0]
+    if p1 <= p0:
+        return None
+    left = (1 - p1) * (t1 - t0) / (p1 - p0)
+    return max(left - (now - t1), 0.0)
+
+
+def default_model_name(dataset: str, variant: str, latent_dim: int) -> str:
+    """``<dataset>-<variant>-<k>d``, valid for any dataset name a user can give.
+
+    An upload's internal ``user:`` prefix is dropped and characters a model
+    name cannot hold are replaced, so the default never fails at save time.
+    """
+    from ae_core.data.library import display_name
+    from ae_core.store import safe_name
+
+    suffix = f"-{variant}-{int(latent_dim)}d"
+    return safe_name(display_name(dataset), room=len(suffix), fallback=FALLBACK_STEM) + suffix
+
+
+def fallback_name() -> str:
+    """A name that is always valid, for when the chosen one could not be saved."""
+    return f"{FALLBACK_STEM}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
 class JobRefused(AECoreError):
@@ -61,6 +109,12 @@ class JobSnapshot:
     model_name: str | None
     metrics: dict[str, Any]
     divergence: tuple[float, int] | None = None
+    save_error: str | None = None  # the trained model is kept: see TrainingJob.save_as
+
+    @property
+    def unsaved(self) -> bool:
+        """Trained weights that no file holds yet (the save failed)."""
+        return self.save_error is not None and self.model_name is None
 
     @property
     def active(self) -> bool:
@@ -84,10 +138,14 @@ class TrainingJob:
             "status": "queued", "message": "", "progress": 0.0, "epoch": 0,
             "epochs": int(spec.train.get("epochs", 0)), "history": [], "probe_codes": [],
             "probe_labels": None, "model_name": None, "metrics": {}, "divergence": None,
+            "save_error": None,
         }
         self._started = time.perf_counter()
+        self._samples: deque[tuple[float, float]] = deque(maxlen=int(4 * ETA_WINDOW_S /
+                                                                     SAMPLE_EVERY_S))
         self._finished_at: float | None = None
         self.model = None
+        self._unsaved: tuple[dict, dict | None] | None = None  # (metadata, extras) to retry
         self._extra_callbacks = callbacks or {}
         self.thread = threading.Thread(target=self._run, name=f"train-{self.id}", daemon=True)
 
@@ -115,14 +173,15 @@ class TrainingJob:
             s = dict(self._state)
             history = list(s["history"])
             probes = list(s["probe_codes"])
-        end = self._finished_at or time.perf_counter()
-        elapsed = end - self._started
+            samples = list(self._samples)
+        now = time.perf_counter()
+        elapsed = (self._finished_at or now) - self._started
         progress = s["progress"]
-        eta = elapsed * (1 - progress) / progress if 0 < progress < 1 else None
+        eta = estimate_eta(samples, now) if 0 < progress < 1 else None
         return JobSnapshot(self.id, self.owner, self.spec, s["status"], s["message"], progress,
                            s["epoch"], s["epochs"], elapsed, eta, history, probes,
                            s["probe_labels"], s["model_name"], dict(s["metrics"]),
-                           s["divergence"])
+                           s["divergence"], s["save_error"])
 
     # ----- the worker -----------------------------------------------------------
     def _set(self, **changes: Any) -> None:
@@ -162,7 +221,7 @@ class TrainingJob:
             self._trainer = trainer
         if self._stop_requested.is_set():
             trainer.stop()
-        trainer.add_callback("on_batch_end", lambda t: self._set(progress=t.progress))
+        trainer.add_callback("on_batch_end", self._on_batch)
         trainer.add_callback("on_epoch_end", self._on_epoch)
         for event, fns in self._extra_callbacks.items():
             for fn in fns:
@@ -176,34 +235,76 @@ class TrainingJob:
             self._set(status=result.status, message=result.message + " Nothing was saved.")
             return
         self._set(message=result.message + " Measuring the test metrics…")
-        scores = evaluate(model, data, trust_points=spec.eval_points or None)
+        try:
+            scores = evaluate(model, data, trust_points=spec.eval_points or None)
+        except Exception:  # a metric must never cost the trained weights
+            traceback.print_exc()
+            scores = {}
         name = self._save(model, data.name, train_config, result, scores, probe)
         self._set(status=result.status, message=result.message, model_name=name,
                   metrics=scores)
         if result.status == "finished":
             self._set(progress=1.0)
 
+    def _on_batch(self, trainer) -> None:
+        now, progress = time.perf_counter(), trainer.progress
+        with self._lock:
+            self._state["progress"] = progress
+            if not self._samples or now - self._samples[-1][0] >= SAMPLE_EVERY_S:
+                self._samples.append((now, progress))
+
     def _on_epoch(self, trainer) -> None:
         with self._lock:
+            self._samples.append((time.perf_counter(), trainer.progress))
             self._state["epoch"] = trainer.epoch
             self._state["progress"] = trainer.progress
             self._state["history"] = list(trainer.history)
             self._state["probe_codes"] = list(trainer.probe_codes)
 
     def _save(self, model, dataset_name, train_config, result, scores, probe) -> str | None:
-        from ae_core.store import ModelStore
+        """Save under the chosen (or default) name, else a fallback name; if even that
+        fails, keep the model and say why (:meth:`save_as` retries)."""
         from ae_core.training import probe_extras
 
-        store = self._store or ModelStore()
-        stem = self.spec.name or f"{dataset_name}-{self.spec.variant}-{model.latent_dim}d"
-        name = store.unique_name(stem)
         metadata = {"dataset": dataset_name, "seed": train_config.seed,
                     "train": train_config.to_dict(), "metrics": scores,
                     "status": result.status, "train_seconds": round(result.seconds, 2),
                     "trained_in": "app"}
         extras = probe_extras(result.probe_codes, probe) if result.probe_codes else None
-        store.save(model, name, metadata, extras)
+        self._unsaved = (metadata, extras)
+        stem = self.spec.name or default_model_name(dataset_name, self.spec.variant,
+                                                    model.latent_dim)
+        error: Exception | None = None
+        for candidate in (stem, fallback_name()):
+            try:
+                return self._write(self._store_or_default().unique_name(candidate))
+            except (AECoreError, OSError) as e:
+                error = e
+        self._set(save_error=str(error))
+        return None
+
+    def _store_or_default(self):
+        from ae_core.store import ModelStore
+
+        return self._store or ModelStore()
+
+    def _write(self, name: str) -> str:
+        metadata, extras = self._unsaved
+        self._store_or_default().save(self.model, name, metadata, extras)
+        self._unsaved = None
+        self._set(model_name=name, save_error=None)
         return name
+
+    def save_as(self, name: str) -> str:
+        """Save a finished job's model that could not be saved, under ``name``.
+
+        Raises the store's error (bad name, name taken…) and keeps the model.
+        """
+        from ae_core.store import validate_name
+
+        if self._unsaved is None or self.model is None or self.thread.is_alive():
+            raise AECoreError("This job has no unsaved model.")
+        return self._write(self._store_or_default().check_free(validate_name(name)))
 
 
 class JobRegistry:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import threading
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,25 @@ from ae_core.io import SUFFIX, atomic_write, model_from_bytes, model_to_bytes, r
 from ae_core.models import AutoEncoder
 
 NAME_PATTERN = re.compile(r"^[\w][\w .\-]{0,79}$")
+MAX_NAME_CHARS = 80
+MAX_NAME_BYTES = 200
+"""UTF-8 bytes: the file and its temporary twin during an atomic write
+(``.NAME.safetensors.XXXXXXXX.tmp``) must fit a 255-byte file name, and 80
+Korean letters are 240 bytes."""
+FALLBACK_NAME = "model"
 _LOCK = threading.Lock()
 
 
 class StoreError(AECoreError):
     """A store operation was refused (bad name, name taken, no such model)."""
+
+
+class NameReserved(StoreError):
+    """The name belongs to a shipped model: two list entries with one name would confuse."""
+
+    def __init__(self, name: str):
+        super().__init__(f"'{name}' is the name of a shipped model; choose another name.")
+        self.name = name
 
 
 def default_store_dir() -> Path:
@@ -69,17 +85,81 @@ def validate_name(name: str) -> str:
     name = name.strip()
     if name.endswith(SUFFIX):
         name = name[: -len(SUFFIX)]
-    if not NAME_PATTERN.match(name) or name in (".", "..") or ".." in name:
+    if (not NAME_PATTERN.match(name) or name in (".", "..") or ".." in name
+            or len(name.encode("utf-8")) > MAX_NAME_BYTES):
         raise StoreError(f"'{name}' is not a valid model name: use up to 80 letters, digits, "
                          "spaces, '.', '_' or '-', starting with a letter or digit.")
     return name
 
 
-class ModelStore:
-    """List, save, load, rename, delete and import model files in one folder."""
+def _fits(name: str, room: int) -> bool:
+    return (len(name) + room <= MAX_NAME_CHARS
+            and len(name.encode("utf-8")) + room <= MAX_NAME_BYTES)
 
-    def __init__(self, root: str | os.PathLike | None = None):
+
+def _trim(name: str, room: int = 0) -> str:
+    """``name`` cut (at a character) so that ``room`` more ASCII characters still fit."""
+    while name and not _fits(name, room):
+        name = name[:-1]
+    return name.rstrip(" .-")
+
+
+def safe_name(text: str, room: int = 0, fallback: str = FALLBACK_NAME) -> str:
+    """A valid name made from any text (a file or dataset name a user chose).
+
+    Characters a name cannot hold (':', '/', emoji…) become '-', runs of them
+    one; the result is cut so that ``room`` more ASCII characters (a suffix
+    such as ``-vae-2d``) still fit. NFC first: a Korean or accented file
+    name from a Mac arrives decomposed, and its combining marks are not
+    letters. Text with nothing usable gives ``fallback``.
+    """
+    name = unicodedata.normalize("NFC", str(text))
+    name = re.sub(r"[^\w .\-]+", "-", name)
+    name = re.sub(r"\.{2,}", ".", name)
+    name = re.sub(r"\s+", " ", name)
+    name = re.sub(r"-{2,}", "-", name)
+    name = re.sub(r"^[^\w]+", "", name)
+    name = _trim(name.rstrip(" .-"), room)
+    return name or _trim(fallback, room)
+
+
+def _same_name(a: str, b: str) -> bool:
+    return a.casefold() == b.casefold()
+
+
+def shipped_names() -> set[str]:
+    """Names of the models in the repository's ``pretrained/`` folder."""
+    from ae_core.pretrained import list_pretrained
+
+    return {m.name for m in list_pretrained()}
+
+
+class ModelStore:
+    """List, save, load, rename, delete and import model files in one folder.
+
+    ``reserved`` gives names this store must not take (by default, for the
+    user's store, the shipped models' names): the sidebar lists shipped and
+    stored models together, and "mnist-vae-2d · shipped" beside
+    "mnist-vae-2d · mine" would be two different models under one name.
+    """
+
+    def __init__(self, root: str | os.PathLike | None = None,
+                 reserved: Callable[[], Iterable[str]] | None = None):
         self.root = Path(root) if root is not None else default_store_dir()
+        self._reserved = reserved if reserved is not None else (
+            shipped_names if root is None else (lambda: ()))
+
+    def is_reserved(self, name: str) -> bool:
+        return any(_same_name(name, taken) for taken in self._reserved())
+
+    def check_free(self, name: str) -> str:
+        """The valid form of ``name``; raises if it is invalid, reserved or taken."""
+        name = validate_name(name)
+        if self.is_reserved(name):
+            raise NameReserved(name)
+        if self.exists(name):
+            raise StoreError(f"A model named '{name}' already exists.")
+        return name
 
     def path(self, name: str) -> Path:
         return self.root / (validate_name(name) + SUFFIX)
@@ -122,6 +202,8 @@ class ModelStore:
 
     def rename(self, old: str, new: str) -> StoredModel:
         src, dst = self.path(old), self.path(new)
+        if self.is_reserved(validate_name(new)):
+            raise NameReserved(validate_name(new))
         with _LOCK:
             if not src.is_file():
                 raise StoreError(f"There is no stored model named '{old}'.")
@@ -137,15 +219,22 @@ class ModelStore:
         path.unlink()
 
     def unique_name(self, stem: str) -> str:
-        """``stem`` or ``stem-2``, ``stem-3``… whichever is free."""
+        """``stem`` or ``stem-2``, ``stem-3``… whichever is free and not reserved.
+
+        A long stem is shortened so that the number still fits a valid name.
+        """
         stem = validate_name(stem)
+        reserved = list(self._reserved())
         candidate, i = stem, 2
-        while self.exists(candidate):
-            candidate, i = f"{stem}-{i}", i + 1
+        while self.exists(candidate) or any(_same_name(candidate, r) for r in reserved):
+            suffix = f"-{i}"
+            candidate, i = _trim(stem, len(suffix)) + suffix, i + 1
         return candidate
 
     def _write(self, name: str, data: bytes, overwrite: bool) -> StoredModel:
         path = self.path(name)
+        if self.is_reserved(validate_name(name)):
+            raise NameReserved(validate_name(name))
         with _LOCK:
             if path.exists() and not overwrite:
                 raise StoreError(f"A model named '{validate_name(name)}' already exists.")

@@ -381,6 +381,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.diverged_at": {"en": "the loss became {loss} in epoch {at}.",
                           "ko": "{at}번째 에포크에서 손실이 {loss}이(가) 되었습니다."},
     "train.saved": {"en": "Saved as **{name}**.", "ko": "**{name}**(으)로 저장했습니다."},
+    "train.unsaved": {
+        "en": "The model is trained but could not be saved ({error}). It is kept here until "
+              "you save it: choose a name and press Save.",
+        "ko": "모델은 학습했지만 저장하지 못했습니다 ({error}). 저장할 때까지 여기 남아 있으니 "
+              "이름을 정하고 저장을 누르세요.",
+    },
+    "train.save_name": {"en": "Save the model as", "ko": "저장할 모델 이름"},
+    "train.save_as": {"en": "Save", "ko": "저장"},
+    "train.save_failed": {"en": "It could not be saved under that name either: {error}",
+                          "ko": "그 이름으로도 저장하지 못했습니다: {error}"},
+    "store.reserved": {
+        "en": "“{name}” is the name of a model that comes with the app: choose another name.",
+        "ko": "“{name}”은(는) 앱과 함께 제공되는 모델의 이름입니다. 다른 이름을 정하세요.",
+    },
     "train.diverged": {
         "en": "Training diverged: {detail} {kept} Try a lower learning rate.",
         "ko": "학습이 발산했습니다: {detail} {kept} 학습률을 낮춰 보세요.",

@@ -5,16 +5,25 @@ from __future__ import annotations
 import streamlit as st
 
 from ae_core.data import DATASETS, is_cached
+from ae_core.data.library import display_name
 from app_lib import catalog, state
 from app_lib.i18n import LANG_KEY, LANGUAGES, current_language, dataset_title, t, variant_name
 
 
-def _dataset_label(name: str, lang: str) -> str:
+def dataset_name(name: str, lang: str) -> str:
+    """What every page calls a dataset: a built-in one's title, an upload's own name
+    (never the internal ``user:`` key)."""
     spec = DATASETS.get(name)
-    if spec is None:
-        return name.split(":", 1)[-1]
-    label = dataset_title(spec, lang)
-    return label if is_cached(spec) else f"{label} · {t('sidebar.not_cached', lang)}"
+    return display_name(name) if spec is None else dataset_title(spec, lang)
+
+
+def _dataset_label(name: str, lang: str) -> str:
+    """The dataset's name in a picker, saying when its files still need downloading."""
+    spec = DATASETS.get(name)
+    label = dataset_name(name, lang)
+    if spec is None or is_cached(spec):
+        return label
+    return f"{label} · {t('sidebar.not_cached', lang)}"
 
 
 dataset_label = _dataset_label  # the Train and data pages name datasets the same way

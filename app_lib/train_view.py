@@ -88,15 +88,25 @@ def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...])
              "weight_decay": float(form["weight_decay"]), "schedule": form["schedule"],
              "augment_shift": int(form["shift"])}
     TrainConfig(**train).validate().check_fits(input_shape)
-    name = str(form.get("name") or "").strip()
-    if name:
-        from ae_core.store import StoreError, validate_name
+    return JobSpec(dataset=dataset, variant=variant, model=model, train=train,
+                   name=chosen_name(form.get("name")))
 
-        try:
-            name = validate_name(name)
-        except StoreError as e:
-            raise ConfigError(str(e)) from None
-    return JobSpec(dataset=dataset, variant=variant, model=model, train=train, name=name)
+
+def chosen_name(text: object) -> str:
+    """The typed model name, validated ('' for the default); a shipped model's name is refused
+    here, before training, rather than replaced after it."""
+    from ae_core.store import ModelStore, StoreError, validate_name
+
+    name = str(text or "").strip()
+    if not name:
+        return ""
+    try:
+        name = validate_name(name)
+    except StoreError as e:
+        raise ConfigError(str(e)) from None
+    if ModelStore().is_reserved(name):
+        raise ConfigError(t("store.reserved", name=name))
+    return name
 
 
 # ------------------------------------------------------------------ outcome
@@ -165,7 +175,12 @@ def project(codes: np.ndarray, axes: tuple[np.ndarray, np.ndarray | None]) -> np
 
 def frame_ranges(frames: list[np.ndarray], axes: tuple[np.ndarray, np.ndarray | None],
                  pad: float = 0.05) -> tuple[list[float], list[float]]:
-    """x and y ranges holding every frame's points, so a replay keeps the same axes."""
+    """x and y ranges holding the points of ``frames`` with a small margin.
+
+    The Train page passes the frame it shows: codes can spread tenfold or
+    shrink between epochs, and axes kept for every frame left the final map a
+    speck in a corner.
+    """
     xy = np.concatenate([project(f, axes) for f in frames])
     xy = xy[np.isfinite(xy).all(1)]
     if not len(xy):
@@ -174,6 +189,23 @@ def frame_ranges(frames: list[np.ndarray], axes: tuple[np.ndarray, np.ndarray | 
     margin = np.maximum((hi - lo) * pad, 1e-3)
     lo, hi = lo - margin, hi + margin
     return [float(lo[0]), float(hi[0])], [float(lo[1]), float(hi[1])]
+
+
+def _array(codes) -> np.ndarray:
+    return codes.detach().cpu().numpy() if hasattr(codes, "detach") else np.asarray(codes)
+
+
+def map_figure(frames: list, frame: int, labels: np.ndarray, names: list[str],
+               title: str) -> go.Figure:
+    """The probe map after epoch ``frame`` (``frames[0]``: before training).
+
+    Codes of more than two dimensions are drawn on the last frame's two
+    principal axes, so every frame is seen from the same angle; the axes'
+    ranges fit the points shown.
+    """
+    codes = _array(frames[frame])
+    axes = projection(_array(frames[-1]))
+    return probe_figure(codes, labels, names, axes, title, ranges=frame_ranges([codes], axes))
 
 
 def probe_figure(codes: np.ndarray, labels: np.ndarray, names: list[str],

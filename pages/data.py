@@ -7,10 +7,11 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from ae_core.data.library import DatasetLibrary
+from ae_core.data.library import DatasetLibrary, display_name
 from ae_core.data.user import load_image_zip, load_npz
 from ae_core.errors import AECoreError
 from ae_core.imaging import png_bytes, tile
+from ae_core.store import safe_name
 from app_lib import catalog, nav
 from app_lib.i18n import t
 
@@ -58,7 +59,8 @@ def _upload(library: DatasetLibrary) -> None:
         st.error(t("data.bad", error=e), icon="⛔")
         return
     _preview(dataset)
-    name = st.text_input(t("data.name"), value=file.name.rsplit(".", 1)[0],
+    name = st.text_input(t("data.name"), value=safe_name(file.name.rsplit(".", 1)[0],
+                                                         fallback="dataset"),
                          key=f"data_name_{file.name}")
     if st.button(t("data.save"), key="data_save", type="primary"):
         try:
@@ -67,7 +69,7 @@ def _upload(library: DatasetLibrary) -> None:
             st.error(t("data.bad", error=e), icon="⛔")
         else:
             catalog.refresh()
-            st.session_state[NOTICE_KEY] = t("data.saved", name=saved)
+            st.session_state[NOTICE_KEY] = t("data.saved", name=display_name(saved))
             st.rerun()
 
 
@@ -79,13 +81,13 @@ def _saved(library: DatasetLibrary) -> None:
         return
     for item in items:
         left, right = st.columns([5, 1], vertical_alignment="center")
-        left.markdown(f"**{item['name']}** · {item.get('n_train', '?')} + "
+        left.markdown(f"**{display_name(item['name'])}** · {item.get('n_train', '?')} + "
                       f"{item.get('n_test', '?')} · {item.get('image_size', '?')} px · "
                       f"{item.get('created', '')}")
         if right.button(t("data.delete"), key=f"data_del_{item['name']}"):
             library.delete(item["name"])
             catalog.refresh()
-            st.session_state[NOTICE_KEY] = t("data.deleted", name=item["name"])
+            st.session_state[NOTICE_KEY] = t("data.deleted", name=display_name(item["name"]))
             st.rerun()
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import time
+from datetime import datetime
 
 import streamlit as st
 
 from ae_core.errors import AECoreError
-from ae_core.store import ModelStore, validate_name
-from app_lib import catalog, nav
-from app_lib.i18n import t, variant_name
+from ae_core.store import ModelStore, NameReserved, safe_name, validate_name
+from app_lib import catalog, dates, nav, sidebar
+from app_lib.i18n import current_language, t, variant_name
 
 CONFIRM_KEY = "_models_confirm_delete"
 NOTICE_KEY = "_models_notice"
+ERROR_KEY = "_models_error"
 METRIC_KEYS = ("mse", "knn5", "trustworthiness", "trust")
 
 
@@ -21,13 +22,33 @@ def _metrics_text(metrics: dict) -> str:
                       if isinstance(metrics.get(k), int | float))
 
 
-def _date(model) -> str:
-    if model.created:
-        return model.created
+def _date(model, lang: str, tz) -> str:
+    """When the model was made, on the visitor's clock; the file's time if it does not say."""
+    moment = dates.parse(model.created) if model.created else None
+    if moment is None:
+        try:
+            moment = datetime.fromtimestamp(model.path.stat().st_mtime).astimezone()
+        except OSError:
+            return ""
+    return dates.readable(moment, lang, tz)
+
+
+def _refusal(error: AECoreError) -> str:
+    """A store refusal in the UI language where the app knows its kind."""
+    if isinstance(error, NameReserved):
+        return t("store.reserved", name=error.name)
+    return str(error)
+
+
+def _rename(store: ModelStore, name: str, widget_key: str) -> None:
+    """The rename button's callback (a callback: a click must survive the shell's rerun)."""
     try:
-        return time.strftime("%Y-%m-%d %H:%M", time.localtime(model.path.stat().st_mtime))
-    except OSError:
-        return ""
+        renamed = store.rename(name, st.session_state.get(widget_key, name))
+    except AECoreError as e:
+        st.session_state[ERROR_KEY] = t("models.error", error=_refusal(e))
+    else:
+        catalog.refresh()
+        st.session_state[NOTICE_KEY] = t("models.renamed", name=renamed.name)
 
 
 def _changed(notice: str) -> None:
@@ -37,10 +58,12 @@ def _changed(notice: str) -> None:
 
 
 def _table(models) -> None:
-    rows = [{t("models.col_name"): m.name, t("models.col_dataset"): m.dataset,
+    lang, tz = current_language(), dates.browser_timezone()
+    rows = [{t("models.col_name"): m.name,
+             t("models.col_dataset"): sidebar.dataset_name(m.dataset, lang),
              t("models.col_variant"): variant_name(m.variant),
              t("models.col_dim"): m.latent_dim, t("models.col_metrics"): _metrics_text(m.metrics),
-             t("models.col_date"): _date(m)} for m in models]
+             t("models.col_date"): _date(m, lang, tz)} for m in models]
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
@@ -49,14 +72,11 @@ def _actions(store: ModelStore, models) -> None:
     name = st.selectbox(t("models.pick"), names, key="models_pick")
     model = next(m for m in models if m.name == name)
     left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
-    new = left.text_input(t("models.rename_to"), value=name, key=f"models_new_{name}")
-    if middle.button(t("models.rename"), key="models_rename", width="stretch"):
-        try:
-            renamed = store.rename(name, new)
-        except AECoreError as e:
-            st.error(t("models.error", error=e), icon="⚠️")
-        else:
-            _changed(t("models.renamed", name=renamed.name))
+    left.text_input(t("models.rename_to"), value=name, key=f"models_new_{name}")
+    middle.button(t("models.rename"), key="models_rename", width="stretch", on_click=_rename,
+                  args=(store, name, f"models_new_{name}"))
+    if message := st.session_state.pop(ERROR_KEY, None):
+        st.error(message, icon="⚠️")
     try:
         data = model.path.read_bytes()
     except OSError:
@@ -89,17 +109,14 @@ def _upload(store: ModelStore) -> None:
                             help=t("models.upload_help"), label_visibility="collapsed")
     if file is None:
         return
-    stem = file.name.rsplit(".", 1)[0]
-    try:
-        default = store.unique_name(stem)
-    except AECoreError:
-        default = store.unique_name("uploaded-model")
+    default = store.unique_name(safe_name(file.name.rsplit(".", 1)[0], room=3,
+                                          fallback="uploaded-model"))
     name = st.text_input(t("models.upload_name"), value=default, key=f"models_as_{file.name}")
     if st.button(t("models.import"), key="models_import", type="primary"):
         try:
             stored = store.import_bytes(file.getvalue(), validate_name(name))
         except AECoreError as e:
-            st.error(t("models.refused", error=e), icon="⛔")
+            st.error(t("models.refused", error=_refusal(e)), icon="⛔")
         else:
             _changed(t("models.imported", name=stored.name))
 

@@ -16,10 +16,11 @@ import streamlit as st
 from ae_core.augment import MAX_SHIFT
 from ae_core.data.library import load_any
 from ae_core.errors import AECoreError, ConfigError
-from ae_core.jobs import REGISTRY, JobRefused
+from ae_core.jobs import REGISTRY, JobRefused, default_model_name
 from ae_core.models import VARIANTS
 from ae_core.models.config import NOISE_KINDS
 from ae_core.presets import PRESETS
+from ae_core.store import NameReserved
 from app_lib import cache, catalog, figures, nav, sidebar, state
 from app_lib import train_view as tv
 from app_lib.i18n import bound, current_language, t, variant_name
@@ -29,6 +30,7 @@ CHARTS_EVERY_S = 2.0  # at most one page rerun per this many seconds for new cha
 OWNER_KEY = "_train_owner"
 REFRESHED_KEY = "_train_refreshed"
 ERROR_KEY = "_train_error"
+SAVE_ERROR_KEY = "_train_save_error"
 FORM_KEY = "_train_form"  # a plain copy of the form: widget keys vanish off this page
 JOB_PARAM = "job"
 load_for_training = functools.partial(load_any, download=False)
@@ -189,7 +191,8 @@ def _status(snap) -> None:
     if snap.active:
         st.info(t(f"status.{snap.status}"), icon="⏳")
     elif snap.status == "finished":
-        st.success(t("train.finished", name=snap.model_name), icon="✅")
+        if snap.model_name:
+            st.success(t("train.finished", name=snap.model_name), icon="✅")
     else:
         text = tv.outcome_text(snap.status, snap.message, snap.epoch,
                                  divergence=snap.divergence)
@@ -206,6 +209,31 @@ def _status(snap) -> None:
             f"{k} {v:.4g}" for k, v in shown.items() if isinstance(v, int | float))))
 
 
+def _save_as(job, widget_key: str) -> None:
+    """The "save" button's callback: a model whose save failed gets another name."""
+    try:
+        job.save_as(st.session_state.get(widget_key, ""))
+    except NameReserved as e:
+        st.session_state[SAVE_ERROR_KEY] = t("store.reserved", name=e.name)
+    except (AECoreError, OSError) as e:
+        st.session_state[SAVE_ERROR_KEY] = t("train.save_failed", error=e)
+    else:
+        catalog.refresh()
+
+
+def _unsaved(job, snap) -> None:
+    """Trained weights no file holds yet: say why, and offer another name."""
+    st.error(t("train.unsaved", error=snap.save_error), icon="💾")
+    widget_key = f"save_as_{job.id}"
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    left.text_input(t("train.save_name"), key=widget_key, value=default_model_name(
+        snap.spec.dataset, snap.spec.variant, snap.spec.model.get("latent_dim", 2)))
+    right.button(t("train.save_as"), key=f"save_btn_{job.id}", type="primary",
+                 on_click=_save_as, args=(job, widget_key), width="stretch")
+    if message := st.session_state.pop(SAVE_ERROR_KEY, None):
+        st.error(message, icon="⚠️")
+
+
 def _charts(snap, replay: int | None) -> None:
     left, right = st.columns([1, 1], gap="medium")
     with left:
@@ -219,15 +247,13 @@ def _charts(snap, replay: int | None) -> None:
         if not snap.probe_codes or snap.probe_labels is None:
             return
         frame = len(snap.probe_codes) - 1 if replay is None else replay
-        frames = [c.detach().cpu().numpy() for c in snap.probe_codes]
-        last, codes = frames[-1], frames[frame]
-        axes = tv.projection(last)
         labels = snap.probe_labels.cpu().numpy()
         title = t("train.latent_map", n=len(labels))
-        if codes.shape[1] > 2:
-            title += " — " + t("train.latent_pca", d=codes.shape[1])
-        fig = tv.probe_figure(codes, labels, _class_names(snap.spec.dataset), axes, title,
-                              ranges=tv.frame_ranges(frames, axes))
+        dim = snap.probe_codes[-1].shape[1]
+        if dim > 2:
+            title += " — " + t("train.latent_pca", d=dim)
+        fig = tv.map_figure(snap.probe_codes, frame, labels, _class_names(snap.spec.dataset),
+                            title)
         st.plotly_chart(fig, width="stretch", key=f"probe_{snap.id}",
                         config=figures.session_gl_config())
 
@@ -268,7 +294,8 @@ def job_view(job) -> None:
     drawn_at = time.monotonic()
     st.subheader(t("train.job"))
     st.caption(t("train.job_caption", variant=variant_name(snap.spec.variant),
-                 dim=snap.spec.model.get("latent_dim", "?"), dataset=snap.spec.dataset))
+                 dim=snap.spec.model.get("latent_dim", "?"),
+                 dataset=sidebar.dataset_name(snap.spec.dataset, current_language())))
     if snap.active:
 
         @st.fragment(run_every=POLL_S)
@@ -285,6 +312,8 @@ def job_view(job) -> None:
         _charts(snap, None)
         return
     _progress(snap, job)
+    if snap.unsaved:
+        _unsaved(job, snap)
     replay = None
     if len(snap.probe_codes) > 1:
         n = len(snap.probe_codes) - 1

@@ -198,25 +198,26 @@ def test_the_stopped_message_says_stopped_once():
     assert "nothing was saved" in outcome_text("stopped", "", 0, "en")
 
 
-def test_the_replay_map_keeps_the_same_axes_on_every_frame():
+def test_the_training_map_is_fitted_to_the_points_it_shows():
+    """Codes spread far at epoch 2 and settle near 0 (as a digits AE does): the final map
+    must fill the chart, not sit in a corner of axes kept from epoch 2."""
     import numpy as np
 
     from app_lib import train_view as tv
 
     rng = np.random.default_rng(0)
-    frames = [rng.normal(scale=s, size=(50, 3)) for s in (0.1, 1.0, 5.0)]  # codes spread out
-    axes = tv.projection(frames[-1])
-    ranges = tv.frame_ranges(frames, axes)
-    every = np.concatenate([tv.project(f, axes) for f in frames])
-    assert ranges[0][0] < every[:, 0].min() and ranges[0][1] > every[:, 0].max()
-    assert ranges[1][0] < every[:, 1].min() and ranges[1][1] > every[:, 1].max()
-    labels = np.arange(50) % 3
-    seen = set()
-    for f in frames:
-        fig = tv.probe_figure(f, labels, ["a", "b", "c"], axes, "map", ranges=ranges)
-        assert fig.layout.xaxis.autorange is False
-        seen.add((tuple(fig.layout.xaxis.range), tuple(fig.layout.yaxis.range)))
-    assert len(seen) == 1
+    labels = np.arange(60) % 3
+    for dim in (2, 5):
+        frames = [rng.normal(scale=s, size=(60, dim)) + shift
+                  for s, shift in ((0.01, 0), (1.0, -3.0), (0.2, -0.5))]
+        for frame in range(len(frames)):
+            fig = tv.map_figure(frames, frame, labels, ["a", "b", "c"], "map")
+            xy = tv.project(frames[frame], tv.projection(frames[-1]))
+            for axis, values in ((fig.layout.xaxis, xy[:, 0]), (fig.layout.yaxis, xy[:, 1])):
+                lo, hi = axis.range
+                span = values.max() - values.min()
+                assert lo < values.min() and hi > values.max()     # every point shows
+                assert hi - lo < 1.25 * span                       # and fills the chart
 
 
 def test_a_preset_carries_its_regularisation_and_schedule_into_the_form(monkeypatch):
@@ -231,3 +232,93 @@ def test_a_preset_carries_its_regularisation_and_schedule_into_the_form(monkeypa
     assert (values["weight_decay"], values["schedule"], values["shift"]) == (1e-3, "constant", 1)
     spec = tv.build_spec(values, "mnist", (1, 28, 28))
     assert spec.train["augment_shift"] == 1 and spec.train["schedule"] == "constant"
+
+
+def _run_until(at: AppTest, done, seconds: float = 90) -> AppTest:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not done(at):
+        time.sleep(0.5)
+        at.run()
+    return at
+
+
+def _small_form(at: AppTest, epochs: int = 1) -> None:
+    at.text_input(key="tr_hidden").set_value("16")
+    at.number_input(key="tr_epochs").set_value(epochs)
+
+
+def test_a_model_whose_save_fails_is_kept_and_saved_under_another_name(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the model folder should be")
+    monkeypatch.setenv("AE_MODEL_DIR", str(blocked))     # every write fails (an OSError)
+    at = open_page(TRAIN)
+    _small_form(at)
+    at.button(key="train_start").click().run()
+    _run_until(at, lambda a: any(b.key.startswith("save_btn_") for b in a.button))
+    assert not at.exception
+    [unsaved] = [e.value for e in at.error]
+    assert "could not be saved" in unsaved and "kept here" in unsaved
+    assert not at.success                                  # no "saved as None"
+    [box] = [w for w in at.text_input if w.key.startswith("save_as_")]
+    assert box.value == "digits-vanilla-2d"
+    good = tmp_path / "models"
+    monkeypatch.setenv("AE_MODEL_DIR", str(good))          # the teacher frees the disk
+    box.set_value("class demo")
+    [button] = [b for b in at.button if b.key.startswith("save_btn_")]
+    button.click().run()
+    assert not at.exception and not errors(at)
+    assert (good / "class demo.safetensors").is_file()
+    assert "class demo" in at.success[0].value
+    assert "class demo · mine" in at.sidebar.selectbox[1].options
+
+
+def test_a_shipped_models_name_is_refused_before_training_in_both_languages():
+    for lang, says in (("en", "comes with the app"), ("ko", "제공되는 모델의 이름")):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["lang"] = lang
+        at.query_params["dataset"] = "digits"
+        at.switch_page(TRAIN)
+        at.run()
+        at.text_input(key="tr_name").set_value("digits-vae-2d")
+        at.button(key="train_start").click().run()
+        assert not at.exception
+        assert any(says in e for e in errors(at)), errors(at)
+        assert "job" not in at.query_params                 # no job started
+    assert ModelStore().list() == []
+
+
+def test_my_models_shows_readable_local_dates_and_upload_names():
+    from ae_core.models import build_model, make_config
+
+    model = build_model(make_config("vanilla", input_shape=[1, 8, 8], hidden=[8]), seed=0)
+    ModelStore().save(model, "from shapes", {"dataset": "user:shapes",
+                                             "created": "2026-12-05T23:14:02+0000"})
+    for lang, when in (("en", "6 Dec 2026, 08:14"), ("ko", "2026년 12월 6일 08:14")):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.context = {"timezone": "Asia/Seoul", "timezone_offset": -540}
+        at.query_params["lang"] = lang
+        at.query_params["dataset"] = "digits"
+        at.switch_page(MODELS)
+        at.run()
+        assert not at.exception
+        [row] = at.dataframe[0].value.to_dict("records")
+        values = list(row.values())
+        assert when in values and "shapes" in values and "user:shapes" not in values
+
+
+def test_a_stored_model_cannot_be_renamed_to_a_shipped_models_name():
+    from ae_core.models import build_model, make_config
+
+    model = build_model(make_config("vanilla", input_shape=[1, 8, 8], hidden=[8]), seed=0)
+    ModelStore().save(model, "mine", {"dataset": "digits"})
+    for lang, says in (("en", "comes with the app"), ("ko", "제공되는 모델의 이름")):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["lang"] = lang
+        at.query_params["dataset"] = "digits"
+        at.switch_page(MODELS)
+        at.run()
+        at.text_input(key="models_new_mine").set_value("digits-vae-2d")
+        at.button(key="models_rename").click().run()
+        assert not at.exception
+        assert any(says in e for e in errors(at)), errors(at)
+    assert [m.name for m in ModelStore().list()] == ["mine"]

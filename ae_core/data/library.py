@@ -40,6 +40,12 @@ def is_user_dataset(name: str) -> bool:
     return name.startswith(USER_PREFIX)
 
 
+def display_name(name: str) -> str:
+    """What a person calls a dataset: an upload's own name, without the internal prefix
+    that keeps it apart from the built-in ones (``user:shapes`` → ``shapes``)."""
+    return name.removeprefix(USER_PREFIX)
+
+
 class DatasetLibrary:
     """Save, list, load and delete user datasets in one folder."""
 

@@ -143,7 +143,7 @@ def test_a_good_npz_is_previewed_saved_and_offered_in_the_sidebar(page, app_serv
     table = page.locator("[data-testid=stDataFrame]").first
     table.wait_for()
     page.get_by_role("button", name="Save dataset").click()
-    _wait_text(page, "Saved as user:shapes")
+    _wait_text(page, "Saved as shapes:")
     assert {"shapes.npz", "shapes.json"} <= _files(library)
     sidebar_pick = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first
     sidebar_pick.click()
