@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 from ae_core import PCAEmbedder
@@ -18,7 +17,7 @@ from app_lib.applications import (
     sample_rows,
     strip_png,
 )
-from app_lib.figures import PALETTE
+from app_lib.compression_view import rate_figure
 from app_lib.i18n import t
 
 BITS = (1, 2, 3, 4, 6, 8)
@@ -82,21 +81,7 @@ def main() -> None:
         return
     methods, ranges = state.result["methods"], state.result["ranges"]
     curves, png = state.result["curves"], state.result["png"]
-    fig = go.Figure()
-    for i, (name, points) in enumerate(curves.items()):
-        color = PALETTE[i % len(PALETTE)]
-        fig.add_trace(go.Scatter(x=[b for b, _ in points], y=[p for _, p in points],
-                                 mode="lines+markers", name=name, line={"color": color},
-                                 text=[f"{b} bit" for b in BITS]))
-        at = points[BITS.index(bits)]
-        fig.add_trace(go.Scatter(x=[at[0]], y=[at[1]], mode="markers", showlegend=False,
-                                 marker={"size": 13, "color": color, "symbol": "diamond"}))
-    fig.add_vline(x=png, line_dash="dash", line_color="#111",
-                  annotation_text=t("comp.png", size=f"{png:.0f}"))
-    fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      title={"text": t("comp.chart_title")},
-                      xaxis={"type": "log", "title": {"text": t("comp.x")}},
-                      yaxis={"title": {"text": "PSNR (dB)"}})
+    fig = rate_figure(curves, BITS, bits, png)
     st.plotly_chart(fig, width="stretch", key="comp_chart")
     st.caption(t("comp.caption", n=N_EVAL))
     st.subheader(t("comp.images_title", bits=bits))
