@@ -897,9 +897,28 @@ def language(lang: str) -> Iterator[None]:
 
 
 def current_language() -> str:
-    lang = getattr(_outside_session, "lang", None) or st.session_state.get(LANG_KEY,
-                                                                           DEFAULT_LANGUAGE)
-    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    lang = getattr(_outside_session, "lang", None) or st.session_state.get(LANG_KEY)
+    return lang if lang in LANGUAGES else browser_language()
+
+
+def language_of(locale: str | None) -> str | None:
+    """Korean for ``ko``, ``ko-KR``…; English for any other language; None when unknown."""
+    if not locale or not locale.strip() or locale.strip() == "*":
+        return None
+    return "ko" if locale.strip().lower().startswith("ko") else "en"
+
+
+def browser_language() -> str:
+    """The visitor's language: the browser's (``navigator.language``), else the first of its
+    Accept-Language header, else DEFAULT_LANGUAGE (outside a session: the warm-up, tests)."""
+    try:
+        lang = language_of(st.context.locale)
+        if lang is None:
+            header = (st.context.headers or {}).get("Accept-Language", "")
+            lang = language_of(header.split(",")[0].split(";")[0])
+    except Exception:  # no session, hence no browser to ask
+        lang = None
+    return lang or DEFAULT_LANGUAGE
 
 
 def t(key: str, lang: str | None = None, **values: object) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app_lib import catalog
-from app_lib.i18n import DEFAULT_LANGUAGE, LANG_KEY, LANGUAGES
+from app_lib.i18n import DEFAULT_LANGUAGE, LANG_KEY, LANGUAGES, browser_language
 
 DATASET_KEY = "dataset"
 MODEL_KEY = "model"
@@ -38,9 +38,11 @@ class Selection:
     split: str
 
 
-def initial_values(params: Mapping[str, str]) -> dict[str, str]:
-    """Validated start values from URL parameters, defaults for anything missing or wrong."""
-    lang = params.get(LANG_KEY, DEFAULT_LANGUAGE)
+def initial_values(params: Mapping[str, str],
+                   default_lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Validated start values from URL parameters, defaults for anything missing or wrong
+    (``default_lang``: the browser's language, which a ``?lang=`` overrides)."""
+    lang = params.get(LANG_KEY, default_lang)
     dataset = params.get(DATASET_KEY, "")
     if dataset not in catalog.dataset_names():
         dataset = catalog.default_dataset()
@@ -48,7 +50,7 @@ def initial_values(params: Mapping[str, str]) -> dict[str, str]:
     if catalog.find_choice(dataset, model) is None:
         model = catalog.default_model(dataset)
     split = params.get(SPLIT_KEY, "test")
-    return {LANG_KEY: lang if lang in LANGUAGES else DEFAULT_LANGUAGE, DATASET_KEY: dataset,
+    return {LANG_KEY: lang if lang in LANGUAGES else default_lang, DATASET_KEY: dataset,
             MODEL_KEY: model, SPLIT_KEY: split if split in SPLITS else "test"}
 
 
@@ -57,7 +59,7 @@ def load_from_url() -> None:
     if st.session_state.get(_LOADED):
         return
     params = {k: st.query_params.get(k) for k in st.query_params}
-    for key, value in initial_values(params).items():
+    for key, value in initial_values(params, browser_language()).items():
         st.session_state.setdefault(key, value)
     st.session_state[_PAGE_PARAMS] = {k: v for k, v in params.items() if k not in URL_KEYS}
     st.session_state[_URL_SELECTION] = current()
@@ -106,7 +108,7 @@ def ensure_model_fits() -> None:
 
 def current() -> Selection:
     s = st.session_state
-    return Selection(s.get(LANG_KEY, DEFAULT_LANGUAGE), s[DATASET_KEY], s[MODEL_KEY],
+    return Selection(s.get(LANG_KEY) or browser_language(), s[DATASET_KEY], s[MODEL_KEY],
                      s.get(SPLIT_KEY, "test"))
 
 
