@@ -9,6 +9,7 @@ from html import escape
 import streamlit as st
 
 from ae_core.data import DATASETS, Dataset, download_dataset
+from ae_core.data.download import missing_bytes
 from ae_core.errors import AECoreError, DatasetUnavailable
 from ae_core.latent import ManifoldReading
 from app_lib import cache, state, style
@@ -51,7 +52,7 @@ def _request_download(name: str) -> None:
 def _download_panel(name: str, missing: DatasetUnavailable) -> None:
     spec = DATASETS[name]
     title = dataset_title(spec)
-    st.info(t("data.missing", title=title, size=human_bytes(spec.total_bytes)), icon="📦")
+    st.info(t("data.missing", title=title, size=human_bytes(missing_bytes(spec))), icon="📦")
     st.button(t("data.download", title=title), type="primary", key=f"download:{name}",
               on_click=_request_download, args=(name,))
     if st.session_state.get(_DOWNLOAD_FLAG) != name:

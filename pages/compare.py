@@ -28,7 +28,7 @@ from ae_core.tasks import FAILED, STOPPED, TASKS
 from app_lib import cache, catalog, figures, nav, widgets
 from app_lib.background import task_panel
 from app_lib.catalog import ModelChoice
-from app_lib.figures import PALETTE, class_color, point_size
+from app_lib.figures import PALETTE, chart_margin, chart_title, class_color, point_size
 from app_lib.i18n import bound, class_names, t
 
 ROWS_KEY = "compare_rows"
@@ -36,6 +36,7 @@ TSNE_KEY = "compare_tsne"
 RD_ERROR_KEY = "_compare_rd_error"
 MAX_MODELS = 2
 MAX_SHOWN_ROWS = 6
+RECON_COLUMNS = 6  # image columns a line of reconstructions is laid out on (the rest empty)
 TRUST_POINTS = 2000
 RD_FIT_MAX = 10_000
 # The AE curve trained on this page: every size on digits; a subset and few epochs elsewhere.
@@ -124,8 +125,8 @@ def _map_figure(codes: np.ndarray, labels: np.ndarray, names: list[str], rows: l
     # Streamlit turns clickmode into plain "event" whenever dragmode is "select" or "lasso",
     # and a plain click event never reaches Python: in pan mode a click selects its point;
     # box and lasso stay one toolbar button away (selection_mode below keeps them there).
-    fig.update_layout(height=430, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      title={"text": title}, dragmode="pan", clickmode="event+select",
+    fig.update_layout(height=430, margin=chart_margin(title=True),
+                      title=chart_title(title), dragmode="pan", clickmode="event+select",
                       hovermode="closest", showlegend=False, plot_bgcolor="#fafafa")
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     if axes:
@@ -166,14 +167,14 @@ def _maps(sel, choices, data, names, tsne: np.ndarray | None = None) -> None:
         col.plotly_chart(_map_figure(codes, labels, names, rows, title),
                          key=key, on_select=partial(_remember_selection, key),
                          selection_mode=("points", "box", "lasso"), width="stretch",
-                         config=figures.session_gl_config())
+                         config=figures.session_gl_config(figures.SELECT_CONFIG))
     if tsne is not None:
         key = _map_key(len(choices))
         cols[-1].plotly_chart(_map_figure(tsne, data.y_test.numpy(), names, rows,
                                           t("compare.tsne_name")),
                               key=key, on_select=partial(_remember_selection, key),
                               selection_mode=("points", "box", "lasso"), width="stretch",
-                              config=figures.session_gl_config())
+                              config=figures.session_gl_config(figures.SELECT_CONFIG))
     st.caption(t("compare.legend", classes=", ".join(
         f"{n}" for n in names)) + " " + t("compare.select_hint"))
     if rows:
@@ -181,16 +182,21 @@ def _maps(sel, choices, data, names, tsne: np.ndarray | None = None) -> None:
 
 
 def _reconstructions(sel, choices, data, rows: list[int], total: int) -> None:
+    """One line per selected image: the original, then each method's reconstruction.
+
+    Side by side, an image and what every method makes of it are compared
+    at a glance; a single selected image no longer stands alone on a line
+    above each of its reconstructions.
+    """
     st.markdown(f"#### {t('compare.recon_title', n=total)}")
     x = data.x_test[rows]
-    grid = st.columns(len(rows))
-    for col, row, image in zip(grid, rows, x.numpy(), strict=True):
-        col.image(png_bytes(image, target=96), caption=t("compare.original", row=row))
-    for choice in choices:
-        recon = cache.get_model(sel.dataset, choice).reconstruct(x)
-        grid = st.columns(len(rows))
-        for col, image in zip(grid, recon, strict=True):
-            col.image(png_bytes(image, target=96), caption=choice.name)
+    recons = [cache.get_model(sel.dataset, c).reconstruct(x) for c in choices]
+    width = 1 + len(choices)
+    for i, (row, image) in enumerate(zip(rows, x.numpy(), strict=True)):
+        cells = st.columns([1] * width + [max(RECON_COLUMNS - width, 0) or 0.01])
+        cells[0].image(png_bytes(image, target=96), caption=t("compare.original", row=row))
+        for cell, choice, recon in zip(cells[1:], choices, recons, strict=False):
+            cell.image(png_bytes(recon[i], target=96), caption=choice.name)
 
 
 def _metrics_view(sel, choices, tsne_row: dict | None = None) -> dict[str, dict]:
@@ -216,7 +222,7 @@ def _metrics_view(sel, choices, tsne_row: dict | None = None) -> dict[str, dict]
                             y=[row[k] for k in BAR_KEYS],
                             marker_color=PALETTE[i % len(PALETTE)])
                      for i, (name, row) in enumerate(shown.items())])
-    fig.update_layout(barmode="group", height=340, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    fig.update_layout(barmode="group", height=340, margin=chart_margin(),
                       yaxis={"range": [min(0.0, *(r["silhouette"] for r in shown.values())), 1]})
     st.plotly_chart(fig, width="stretch", key="compare_bars")
     for name, row in table.items():
@@ -278,7 +284,7 @@ def _rate_distortion_view(sel, table) -> None:
     for i, (name, (dim, mse)) in enumerate(points.items()):
         fig.add_trace(go.Scatter(x=[dim], y=[mse], mode="markers", name=name,
                                  marker={"size": 12, "color": PALETTE[(i + 1) % len(PALETTE)]}))
-    fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    fig.update_layout(height=360, margin=chart_margin(),
                       xaxis={"type": "log", "title": {"text": t("compare.rd_x")}},
                       yaxis={"title": {"text": t("compare.rd_y")}})
     st.plotly_chart(fig, width="stretch", key="compare_rd")

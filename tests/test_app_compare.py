@@ -110,6 +110,14 @@ def test_a_selection_in_one_map_highlights_every_map_and_shows_reconstructions()
         assert len(ring) == 1 and len(values(ring[0]["x"])) == 2
     captions = [img.caption for el in at.get("image") for img in el.proto.imgs]
     assert "original #3" in captions and captions.count("digits-ae-2d") == 2
+    # one line per selected image: the original, then every method's reconstruction
+    lines = [[img.caption for col in block.children.values() for el in col.children.values()
+              if el.type == "image" for img in el.proto.imgs]
+             for block in at.main.children.values() if block.type == "flex_container"]
+    lines = [line for line in lines if line and line[0].startswith("original #")]
+    methods = [m for m in captions if not m.startswith("original #")][:len(maps)]
+    assert lines == [["original #3", *methods], ["original #17", *methods]]
+    assert "digits-ae-2d" in methods and len(methods) == len(set(methods)) >= 2
 
 
 def test_compare_in_korean():

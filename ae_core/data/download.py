@@ -110,6 +110,13 @@ def missing_paths(source: RemoteSource, root: Path) -> list[Path]:
     return [folder / f.name for f in source.files if not _has_size(folder / f.name, f.size)]
 
 
+def missing_bytes(source: RemoteSource, root: Path | None = None) -> int:
+    """Bytes still to download: the sizes of the files absent or of the wrong size only
+    (a set with one file missing is not its whole size away)."""
+    folder = dataset_folder(source, data_dir() if root is None else root)
+    return sum(f.size for f in source.files if not _has_size(folder / f.name, f.size))
+
+
 def _has_size(path: Path, size: int) -> bool:
     try:
         return path.is_file() and path.stat().st_size == size
