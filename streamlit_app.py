@@ -7,11 +7,8 @@ the page list (``app_lib.nav.PAGES``); every page lives in ``pages/``.
 
 import streamlit as st
 
-from app_lib import early
-
-with early.plotly_while_importing():  # on a fresh server these wait for the warm-up's torch
-    from app_lib import nav, sidebar, state, style
-    from app_lib.i18n import t
+from app_lib import nav, sidebar, state, style
+from app_lib.i18n import t
 
 state.load_from_url()
 st.set_page_config(page_title=t("app.title"), page_icon="🧭", layout="wide")

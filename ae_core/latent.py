@@ -16,9 +16,6 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
-GRID_ROW = -1
-"""``customdata`` of the invisible click-catching grid: "no dataset row here"."""
-
 PRIOR_SIGMAS = 3.0
 SPACING_SAMPLE = 2000
 ON_MANIFOLD_QUANTILE = 0.95
@@ -26,14 +23,6 @@ GAP_FACTOR = 3.0
 
 
 # ------------------------------------------------------------------ clicks
-
-
-@dataclass(frozen=True)
-class Click:
-    """A click on the map: the dataset row hit (``None`` for empty space) and its map position."""
-
-    row: int | None
-    xy: tuple[float, float]
 
 
 def _points(event: Any) -> list[Mapping[str, Any]]:
@@ -50,7 +39,7 @@ def _points(event: Any) -> list[Mapping[str, Any]]:
 
 
 def _row_of(point: Mapping[str, Any]) -> int | None:
-    """The dataset row carried in ``customdata`` (scalar or first item); grid points give None.
+    """The dataset row carried in ``customdata`` (scalar or first item); negative rows give None.
 
     ``point_index`` is per trace, so it cannot identify a row once the map
     has one trace per class; ``customdata`` travels with the point instead.
@@ -65,23 +54,6 @@ def _row_of(point: Mapping[str, Any]) -> int | None:
     except (TypeError, ValueError):
         return None
     return None if row < 0 else row
-
-
-def parse_click(event: Any) -> Click | None:
-    """Turn a selection event into one click; a dataset point wins over the grid beneath it."""
-    points = _points(event)
-    for point in points:
-        row = _row_of(point)
-        if row is not None:
-            return Click(row, _xy(point))
-    for point in points:
-        if point.get("x") is not None and point.get("y") is not None:
-            return Click(None, _xy(point))
-    return None
-
-
-def _xy(point: Mapping[str, Any]) -> tuple[float, float]:
-    return float(point.get("x") or 0.0), float(point.get("y") or 0.0)
 
 
 def selected_rows(event: Any) -> list[int]:
@@ -146,13 +118,6 @@ def _sign_fixed(components: np.ndarray) -> np.ndarray:
     return components * np.where(signs == 0, 1.0, signs)[:, None]
 
 
-def click_to_latent(click: Click, codes: Any, projection: Projection) -> np.ndarray:
-    """The latent vector a click means: the clicked point's own code, else the lifted position."""
-    if click.row is not None:
-        return np.asarray(codes[click.row], dtype=np.float64).copy()
-    return projection.lift(np.asarray(click.xy))
-
-
 # ------------------------------------------------------------- windows
 
 
@@ -191,13 +156,6 @@ def fit_window(xy: Any, pad: float = 0.05, square: bool = True) -> Window:
                   center[1] - half[1], center[1] + half[1])
 
 
-def zoom_window(base: Window, factor: float, center: Sequence[float] | None = None) -> Window:
-    """``base`` shrunk ``factor`` times around ``center`` (default: its own centre)."""
-    cx, cy = center if center is not None else base.center
-    hw, hh = base.width / (2 * factor), base.height / (2 * factor)
-    return Window(cx - hw, cx + hw, cy - hh, cy + hh)
-
-
 def grid_points(window: Window, n: int) -> np.ndarray:
     """Cell centres of an n×n grid over ``window``, row-major, top row (largest y) first.
 
@@ -208,30 +166,6 @@ def grid_points(window: Window, n: int) -> np.ndarray:
     ys = window.y1 - (np.arange(n) + 0.5) * window.height / n
     gx, gy = np.meshgrid(xs, ys)
     return np.column_stack([gx.ravel(), gy.ravel()])
-
-
-def click_grid(window: Window, n: int) -> np.ndarray:
-    """n×n points spanning the window edge to edge: the invisible click catcher."""
-    xs = np.linspace(window.x0, window.x1, n)
-    ys = np.linspace(window.y0, window.y1, n)
-    gx, gy = np.meshgrid(xs, ys)
-    return np.column_stack([gx.ravel(), gy.ravel()])
-
-
-def free_grid(window: Window, n: int, xy: Any, clearance: float,
-              tree: cKDTree | None = None) -> np.ndarray:
-    """The click grid minus points within ``clearance`` of a data point.
-
-    Plotly hands a click to whichever trace has the closest point, so a grid
-    point next to a data marker could steal the click from it; keeping the
-    grid clear of markers makes "click a point" and "click empty space" exact.
-    """
-    grid = click_grid(window, n)
-    if clearance <= 0 or len(grid) == 0:
-        return grid
-    tree = tree if tree is not None else cKDTree(np.asarray(xy, dtype=np.float64))
-    dist, _ = tree.query(grid, k=1, distance_upper_bound=clearance)
-    return grid[~np.isfinite(dist)]
 
 
 # ------------------------------------------------------------- slider ranges
@@ -428,7 +362,6 @@ class LatentSpace:
     window: Window           # the whole map, padded and square
     index: NeighbourIndex
     prior: bool              # True for a VAE: N(0, I) is meaningful
-    map_tree: cKDTree        # over ``xy``: keeps the click grid off the markers
 
     @classmethod
     def build(cls, codes: Any, labels: Any, prior: bool = False) -> LatentSpace:
@@ -445,23 +378,12 @@ class LatentSpace:
                                [min(ranges[1, 0], window.y0), max(ranges[1, 1], window.y1)]])
         index = NeighbourIndex(codes)
         return cls(codes=codes, labels=np.asarray(labels), projection=projection, xy=xy,
-                   ranges=ranges, window=window, index=index, prior=prior,
-                   map_tree=_map_tree(xy, codes, index))
+                   ranges=ranges, window=window, index=index, prior=prior)
 
     @property
     def latent_dim(self) -> int:
         return int(self.codes.shape[1])
 
-    def latent_of(self, click: Click) -> np.ndarray:
-        """The (slider-clipped) latent vector for a click on this map."""
-        return clip_to_ranges(click_to_latent(click, self.codes, self.projection), self.ranges)
-
-
-def _map_tree(xy: np.ndarray, codes: np.ndarray, index: NeighbourIndex) -> cKDTree:
-    """A k-d tree over the map positions; for 2-D codes the map is the codes, so reuse theirs."""
-    if index.tree is not None and codes.shape[1] == 2 and np.array_equal(xy, codes):
-        return index.tree
-    return cKDTree(xy)
 
 
 def locate_row(row: int, n_train: int, split: str) -> tuple[str, int]:
@@ -469,3 +391,33 @@ def locate_row(row: int, n_train: int, split: str) -> tuple[str, int]:
     if split == "all" and row < n_train:
         return "train", row
     return "test", row - n_train if split == "all" else row
+
+
+def browser_map(space: LatentSpace) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """What a page needs to draw ``space`` and judge positions on it without the server.
+
+    The map positions travel as float32 (8 bytes a point: 560 KB for 70k) and the labels as
+    bytes; for d > 2 the codes themselves go too, as float16, so the on/off-manifold
+    reading measures distances in latent space as :class:`NeighbourIndex` does. The
+    reading's sorted nearest-neighbour distances and thresholds come from the index, so
+    the page and the server give the same verdict.
+    """
+    labels = np.asarray(space.labels)
+    arrays: dict[str, np.ndarray] = {
+        "xy": np.ascontiguousarray(space.xy, dtype=np.float32),
+        "labels": labels.astype(np.uint8 if labels.max(initial=0) < 256 else np.uint16),
+        "nn": np.asarray(space.index.nn_distances, dtype=np.float32),
+    }
+    if not space.projection.is_identity:
+        arrays["codes"] = space.codes.astype(np.float16)
+    w = space.window
+    header = {
+        "n": len(space.codes), "d": space.latent_dim, "window": [w.x0, w.x1, w.y0, w.y1],
+        "identity": space.projection.is_identity, "prior": bool(space.prior),
+        "mean": space.projection.mean.tolist(),
+        "components": space.projection.components.tolist(),
+        "explained": list(space.projection.explained),
+        "ranges": space.ranges.tolist(), "spacing": space.index.spacing,
+        "on_threshold": space.index.on_threshold, "gap_factor": GAP_FACTOR,
+    }
+    return header, arrays

@@ -18,12 +18,11 @@ import torch
 from ae_core import PCAEmbedder, codecache, load_model
 from ae_core.data import DATASETS, Dataset, data_dir, load_dataset
 from ae_core.data.library import DatasetLibrary, is_user_dataset
-from ae_core.imaging import grid_image, png_bytes
-from ae_core.latent import LatentSpace, Window, grid_points, locate_row
+from ae_core.latent import LatentSpace, browser_map, locate_row
 from ae_core.threads import torch_threads
-from app_lib import catalog, figures
+from ae_core.webdecoder import UnsupportedDecoder, decoder_program, program_parts
+from app_lib import catalog
 from app_lib.catalog import ModelChoice
-from app_lib.i18n import current_language
 
 T = TypeVar("T")
 
@@ -148,38 +147,25 @@ def latent_space(dataset: str, choice: ModelChoice, split: str) -> LatentSpace:
 # ------------------------------------------------------------------ pictures
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _manifold_png(dataset: str, choice: ModelChoice, split: str, window: Window, n: int,
-                  stamp: float) -> bytes:
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _canvas_parts(dataset: str, choice: ModelChoice, split: str, stamp: float):
     space = _latent_space(dataset, choice, split, stamp)
-    images = get_model(dataset, choice).decode(space.projection.lift(grid_points(window, n)))
-    side = images.shape[-1] * n
-    return png_bytes(grid_image(images, n), target=max(720, side))
+    header, arrays = browser_map(space)
+    header["map_id"] = f"{dataset}|{choice.name}|{choice.kind}|{split}|{stamp}"
+    try:
+        decoder = program_parts(get_model(dataset, choice).call(decoder_program))
+    except UnsupportedDecoder:
+        decoder = None
+    return header, arrays, decoder
 
 
-def manifold_png(dataset: str, choice: ModelChoice, split: str, window: Window, n: int) -> bytes:
-    """The n×n decoded manifold over ``window`` as one PNG (about 720 px a side)."""
-    return _manifold_png(dataset, choice, split, window, n, catalog.model_stamp(choice))
+def canvas_parts(dataset: str, choice: ModelChoice, split: str):
+    """The latent canvas's map header and arrays and the decoder's ops and weights (None when
+    the page cannot run this decoder), built once per map and shared by every session."""
+    return _canvas_parts(dataset, choice, split, catalog.model_stamp(choice))
 
 
 def image_at(dataset: Dataset, split: str, row: int) -> np.ndarray:
     """The image (C, H, W) behind map row ``row`` without concatenating the splits."""
     part, index = locate_row(row, dataset.n_train, split)
     return (dataset.x_train if part == "train" else dataset.x_test)[index].numpy()
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _base_map(dataset: str, choice: ModelChoice, split: str, stamp: float, window: Window,
-              names: tuple[str, ...], lang: str, grid_n: int | None, show_points: bool):
-    space = _latent_space(dataset, choice, split, stamp)
-    background = _manifold_png(dataset, choice, split, window, grid_n, stamp) if grid_n else None
-    return figures.latent_map(space, list(names), window, background=background,
-                              show_points=show_points)
-
-
-def base_map(dataset: str, choice: ModelChoice, split: str, window: Window, names: list[str],
-             grid_n: int | None, show_points: bool, lang: str | None = None):
-    """The map figure without what moves (see ``figures.marks_overlay``): built once per view,
-    since it holds every point and a click must not pay for rebuilding it."""
-    return _base_map(dataset, choice, split, catalog.model_stamp(choice), window, tuple(names),
-                     lang or current_language(), grid_n, show_points)

@@ -1,8 +1,10 @@
-"""Session state of the Explore page: the position, the clicked image, A and B, the view.
+"""Session state of the Explore page: the position, the clicked image, A and B.
 
-Each (dataset, model, split) gets its own keys, so switching models never
-feeds one model's code into another's sliders. The map's click callback runs
-before the fragment reruns, which is what lets a click move the sliders.
+Each (dataset, model, split) gets its own keys, so switching models never feeds one
+model's code into another's canvas. The canvas moves the position in the browser; the
+server hears a click, a released slider or marker and new A/B endpoints
+(:func:`on_canvas_action`), keeps them for the clicked image, the interpolation strip and
+the bookmarkable URL, and starts the canvas from them when it is mounted again.
 """
 
 from __future__ import annotations
@@ -12,25 +14,15 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-from ae_core.latent import LatentSpace, Window, clip_to_ranges, parse_click, zoom_window
+from ae_core.latent import LatentSpace, clip_to_ranges
 from app_lib import state
 from app_lib.state import Selection
-
-ZOOMS = (1, 2, 4, 8)
 
 
 def space_id(sel: Selection) -> str:
     """Short stable id of one map, used to namespace its widget keys."""
     raw = f"{sel.dataset}|{sel.model}|{sel.split}".encode()
     return hashlib.blake2s(raw, digest_size=6).hexdigest()
-
-
-def slider_keys(sid: str, dim: int) -> list[str]:
-    return [f"z{i}:{sid}" for i in range(dim)]
-
-
-def map_key(sid: str) -> str:
-    return f"map:{sid}"
 
 
 def _key(kind: str, sid: str) -> str:
@@ -62,56 +54,32 @@ def init(sel: Selection, space: LatentSpace) -> str:
     returns its id."""
     sid = space_id(sel)
     if _key("pos", sid) in st.session_state:
-        _restore_sliders(sid, space)
         return sid
     z, row = _from_url(sel, space)
-    if z is None:
+    if z is None or (row is not None and _rounded_from(z, space.codes[row])):
         z = space.codes[row if row is not None else 0]
     st.session_state[_key("sel", sid)] = row
     set_position(sid, space, z)
     return sid
 
 
-def _restore_sliders(sid: str, space: LatentSpace) -> None:
-    """Slider widgets forget their value when the page is left; re-seed them from the mirror."""
-    saved = st.session_state[_key("pos", sid)]
-    for key, value in zip(slider_keys(sid, space.latent_dim), saved, strict=True):
-        st.session_state.setdefault(key, float(value))
+def _rounded_from(z: np.ndarray, code: np.ndarray) -> bool:
+    """True when ``z`` is ``code`` as the URL writes it (4 significant digits): a bookmark of a
+    clicked image reopens at its exact code, so the reading says "exactly this image"."""
+    return bool(np.allclose(z, code, rtol=1e-3, atol=1e-6))
 
 
 def set_position(sid: str, space: LatentSpace, z) -> None:
-    z = clip_to_ranges(z, space.ranges)
-    for key, value in zip(slider_keys(sid, space.latent_dim), z, strict=True):
-        st.session_state[key] = float(value)
-    st.session_state[_key("pos", sid)] = z
+    st.session_state[_key("pos", sid)] = clip_to_ranges(z, space.ranges)
 
 
-def position(sid: str, space: LatentSpace) -> np.ndarray:
-    """The sliders' current latent vector (mirrored so it survives page switches)."""
-    keys = slider_keys(sid, space.latent_dim)
-    z = np.array([st.session_state[k] for k in keys], dtype=np.float64)
-    st.session_state[_key("pos", sid)] = z
-    return z
+def position(sid: str) -> np.ndarray:
+    """The last position the canvas reported (or the start position)."""
+    return st.session_state[_key("pos", sid)]
 
 
 def selected_row(sid: str) -> int | None:
     return st.session_state.get(_key("sel", sid))
-
-
-def on_map_click(sid: str, space: LatentSpace) -> None:
-    """Map callback: a point selects its image and code; empty space moves the position there.
-
-    Plotly deselects a point clicked a second time (an empty event); that is
-    still a click on the same spot, so the last click is applied again.
-    """
-    click = parse_click(st.session_state.get(map_key(sid)))
-    if click is None:
-        click = st.session_state.get(_key("click", sid))
-        if click is None:
-            return
-    st.session_state[_key("click", sid)] = click
-    set_position(sid, space, space.latent_of(click))
-    st.session_state[_key("sel", sid)] = click.row
 
 
 # ------------------------------------------------------------------ A and B
@@ -132,49 +100,71 @@ def endpoints(sid: str, space: LatentSpace) -> dict:
 
 def set_endpoint(sid: str, which: str, z: np.ndarray, row: int | None) -> None:
     st.session_state[_key("ab", sid)][which] = (np.asarray(z, dtype=np.float64), row)
-    st.session_state["_ab_changed"] = True
 
 
-def set_endpoint_here(sid: str, space: LatentSpace, which: str) -> None:
-    """Button callback: A or B becomes the current position (and clicked image, if any)."""
-    z = st.session_state.get(_key("pos", sid), space.codes[0])
-    row = selected_row(sid)
-    exact = row is not None and np.allclose(space.codes[row], z, atol=1e-6)
-    set_endpoint(sid, which, z, row if exact else None)
+def interpolation_method(sid: str) -> str:
+    """"linear" or "spherical": chosen on the canvas (spherical only makes sense for a VAE)."""
+    return st.session_state.get(_key("method", sid), "linear")
 
 
-def endpoints_changed() -> bool:
-    """True once after A or B moved (the caller reruns the page so the map shows them)."""
-    return bool(st.session_state.pop("_ab_changed", False))
+# ------------------------------------------------------------------ the canvas
 
 
-# ------------------------------------------------------------------ view window
+def canvas_key(sid: str) -> str:
+    return f"canvas:{sid}"
 
 
-def window(sid: str, space: LatentSpace) -> Window:
-    """The visible latent window: the whole map, or a zoom around the chosen centre."""
-    factor = st.session_state.get(_key("zoom", sid), 1)
-    center = st.session_state.get(_key("center", sid))
-    return space.window if factor == 1 and center is None else zoom_window(
-        space.window, factor, center)
+def canvas_state(sid: str, space: LatentSpace) -> dict:
+    """The position, clicked image, A, B and path method the canvas starts from."""
+    ab = endpoints(sid, space)
+    return {"z": [float(v) for v in st.session_state[_key("pos", sid)]],
+            "row": selected_row(sid),
+            "a": [float(v) for v in ab["a"][0]], "a_row": ab["a"][1],
+            "b": [float(v) for v in ab["b"][0]], "b_row": ab["b"][1],
+            "method": interpolation_method(sid)}
 
 
-def zoom_key(sid: str) -> str:
-    return _key("zoom", sid)
+def _latent(value, space: LatentSpace) -> np.ndarray | None:
+    """A latent vector sent by the page, if it has the map's dimension and is finite."""
+    try:
+        z = np.asarray(value, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        return None
+    return z if z.shape == (space.latent_dim,) and np.isfinite(z).all() else None
 
 
-def center_on(sid: str, xy) -> None:
-    st.session_state[_key("center", sid)] = (float(xy[0]), float(xy[1]))
+def _row(value, space: LatentSpace) -> int | None:
+    return value if isinstance(value, int) and 0 <= value < len(space.codes) else None
 
 
-def center_on_position(sid: str, space: LatentSpace) -> None:
-    """Button callback: centre the view on the sliders' position as it is now."""
-    center_on(sid, space.projection.project(position(sid, space)))
+def on_canvas_action(sid: str, space: LatentSpace, action: dict | None) -> None:
+    """Apply what the canvas sent: a click, a released position, or new A/B endpoints.
 
+    A clicked point's code is taken from the server's own codes (the page holds a rounded
+    copy for d > 2), so the clicked image, the sliders and the URL agree exactly.
+    """
+    if not action:
+        return
+    kind = action.get("kind")
+    if kind in ("click", "position"):
+        row = _row(action.get("row"), space)
+        z = space.codes[row] if row is not None else _latent(action.get("z"), space)
+        if z is None:
+            return
+        set_position(sid, space, z)
+        if kind == "click":  # a released slider or marker keeps the clicked image shown
+            st.session_state[_key("sel", sid)] = row
+    elif kind == "ab":
+        endpoints(sid, space)  # the defaults, if this map had none yet
+        for which in ("a", "b"):
+            end = action.get(which) or {}
+            row = _row(end.get("row"), space)
+            z = space.codes[row] if row is not None else _latent(end.get("z"), space)
+            if z is not None:
+                set_endpoint(sid, which, z, row)
+        if action.get("method") in ("linear", "spherical"):
+            st.session_state[_key("method", sid)] = action["method"]
 
-def reset_view(sid: str) -> None:
-    st.session_state[_key("zoom", sid)] = 1
-    st.session_state.pop(_key("center", sid), None)
 
 
 def url_extras(sid: str, space: LatentSpace) -> dict[str, str]:

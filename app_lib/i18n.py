@@ -28,7 +28,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Shipped models, your own saved models for this dataset, and PCA (always there).",
         "ko": "함께 제공되는 모델, 이 데이터셋으로 저장한 내 모델, 그리고 PCA(항상 사용 가능).",
     },
-    "sidebar.not_cached": {"en": "not downloaded", "ko": "내려받지 않음"},
+    "sidebar.not_cached": {"en": "to download", "ko": "내려받지 않음"},
+    "dataset.short.digits": {"en": "Digits 8×8", "ko": "손글씨 숫자 8×8"},
+    "dataset.short.mnist": {"en": "MNIST digits", "ko": "MNIST 숫자"},
+    "dataset.short.fashion-mnist": {"en": "Fashion-MNIST", "ko": "Fashion-MNIST"},
     "model.pca": {"en": "PCA · {k}-D (linear baseline)", "ko": "PCA · {k}차원 (선형 기준)"},
     "model.pretrained": {"en": "{name} · shipped", "ko": "{name} · 기본 제공"},
     "model.store": {"en": "{name} · mine", "ko": "{name} · 내 모델"},
@@ -157,6 +160,46 @@ STRINGS: dict[str, dict[str, str]] = {
     "explore.slider_prior": {"en": " and the prior's ±3σ", "ko": "와 사전분포의 ±3σ"},
     "explore.position": {"en": "Position", "ko": "위치"},
     "explore.png": {"en": "Image PNG", "ko": "이미지 PNG"},
+    "canvas.zoom_in": {"en": "Zoom in (wheel or +)", "ko": "확대 (휠 또는 +)"},
+    "canvas.zoom_out": {"en": "Zoom out (wheel or −)", "ko": "축소 (휠 또는 −)"},
+    "canvas.hover_preview": {"en": "Preview on hover", "ko": "마우스 위치 미리보기"},
+    "canvas.preview": {"en": "Under the pointer", "ko": "마우스 위치의 디코딩 결과"},
+    "canvas.legend_help": {"en": "Click to hide or show this class",
+                           "ko": "클릭하면 이 클래스를 숨기거나 다시 보여 줍니다"},
+    "canvas.server_decode": {
+        "en": "This model's decoder runs on the server: the image beside the map updates when "
+              "you release the slider or the marker.",
+        "ko": "이 모델의 디코더는 서버에서 실행됩니다. 슬라이더나 표시를 놓으면 지도 옆의 "
+              "이미지가 바뀝니다.",
+    },
+    "canvas.set_a": {"en": "Set A here", "ko": "여기를 A로"},
+    "canvas.set_b": {"en": "Set B here", "ko": "여기를 B로"},
+    "canvas.set_a_help": {"en": "Make the current position the start A of the interpolation",
+                          "ko": "현재 위치를 보간의 시작점 A로 정합니다"},
+    "canvas.set_b_help": {"en": "Make the current position the end B of the interpolation",
+                          "ko": "현재 위치를 보간의 끝점 B로 정합니다"},
+    "canvas.spherical_help": {
+        "en": "Interpolate along the prior's shell (slerp) instead of a straight line",
+        "ko": "직선 대신 사전분포의 껍질을 따라 보간합니다 (slerp)",
+    },
+    "canvas.gap_detail": {
+        "en": "Nearest code: {dist} away = {ratio}× the typical spacing between codes "
+              "(farther than {pct}% of codes are from their neighbour).",
+        "ko": "가장 가까운 코드까지 거리 {dist} = 코드 사이 보통 간격의 {ratio}배 "
+              "(코드의 {pct}%보다 이웃에서 더 멂).",
+    },
+    "canvas.prior_band": {"en": "the prior's ±3σ", "ko": "사전분포의 ±3σ"},
+    "canvas.slider_help": {
+        "en": "Drag: the image is decoded in your browser as you move.",
+        "ko": "끌면 움직이는 동안 브라우저에서 바로 디코딩합니다.",
+    },
+    "canvas.hint": {
+        "en": "Move over the map to preview, drag the ✕ or a slider to generate, drag empty "
+              "space to pan, wheel to zoom, click a point to compare it with its "
+              "reconstruction.",
+        "ko": "지도 위로 움직이면 미리보기, ✕나 슬라이더를 끌면 생성, 빈 곳을 끌면 이동, 휠로 "
+              "확대, 점을 클릭하면 원본과 복원을 비교합니다.",
+    },
     "gap.on": {"en": "On the manifold", "ko": "매니폴드 위"},
     "gap.edge": {"en": "Near the edge", "ko": "가장자리 근처"},
     "gap.gap": {"en": "In a gap — no training image nearby",
@@ -207,6 +250,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "interp.method": {"en": "Path", "ko": "경로"},
     "interp.linear": {"en": "straight line", "ko": "직선"},
     "interp.spherical": {"en": "spherical (slerp)", "ko": "구면 (slerp)"},
+    "canvas.spherical": {"en": "slerp", "ko": "구면 보간"},
     "interp.png": {"en": "Strip PNG", "ko": "스트립 PNG"},
     "interp.gif": {"en": "Animated GIF", "ko": "애니메이션 GIF"},
     "export.title": {"en": "Export", "ko": "내보내기"},

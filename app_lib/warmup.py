@@ -3,7 +3,7 @@
 ``streamlit run app.py`` starts the server through ``app.py``'s ``st.App``, whose
 lifespan calls :func:`start`. A background thread then imports torch and fills the
 very caches the Explore page reads — dataset, model, codes, latent space and the
-base map in both languages — for the default dataset and model. A visitor who
+canvas's map and decoder — for the default dataset and model. A visitor who
 arrives first simply waits on the cache's own per-key lock: nothing is computed
 twice, and a failure here only means the page computes (and reports) it itself.
 """
@@ -30,7 +30,7 @@ waited up to 5 ms per message. Measured on the 2-core machine, slider release �
 image p50: 125 / 127 ms at 0.005 against 115 / 113 ms at 0.001."""
 
 
-MODULES = ("app_lib.early", "app_lib.nav", "app_lib.sidebar", "app_lib.state", "app_lib.style",
+MODULES = ("app_lib.canvas", "app_lib.nav", "app_lib.sidebar", "app_lib.state", "app_lib.style",
            "app_lib.cache", "app_lib.explorer", "app_lib.figures", "app_lib.pixel_ratio",
            "app_lib.widgets",
            "ae_core.imaging", "ae_core.latent", "ae_core.metrics")
@@ -44,8 +44,7 @@ FIRST = "pandas"
 (scikit-learn pulls it in) a session drawing a chart finds it half-initialised, and plotly's
 validators fail ("partially initialized module 'pandas' has no attribute 'Series'"): the
 first visitor's page crashed so in one fresh-server test run of about 50. Complete before
-any session draws, it cannot be half-there later; a session that comes sooner waits for it
-(``app_lib.early``)."""
+any session draws, it cannot be half-there later."""
 
 
 def import_modules() -> None:
@@ -61,8 +60,7 @@ def default_view() -> tuple[str, str]:
     return dataset, catalog.default_model(dataset)
 
 
-def prepare(dataset: str, model_key: str, split: str = "test",
-            languages: tuple[str, ...] | None = None) -> float:
+def prepare(dataset: str, model_key: str, split: str = "test") -> float:
     """Fill the Explore page's caches for one map; returns the seconds it took.
 
     Same calls, same arguments as the page (``pages/explore.py``), so the
@@ -72,20 +70,15 @@ def prepare(dataset: str, model_key: str, split: str = "test",
 
     from ae_core.imaging import png_bytes
     from app_lib import cache, catalog
-    from app_lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, class_names, language
 
-    data = cache.get_dataset(dataset)
+    cache.get_dataset(dataset)
     choice = catalog.find_choice(dataset, model_key)
     if choice is None:
         raise LookupError(f"no model {model_key!r} for {dataset}")
     model = cache.get_model(dataset, choice)
     space = cache.latent_space(dataset, choice, split)
     png_bytes(model.decode(space.codes[0])[0], target=280)  # first torch and PIL calls
-    order = languages or (DEFAULT_LANGUAGE, *(k for k in LANGUAGES if k != DEFAULT_LANGUAGE))
-    for lang in order:
-        with language(lang):
-            names = class_names(data.meta, data.class_names)
-            cache.base_map(dataset, choice, split, space.window, names, None, True, lang=lang)
+    cache.canvas_parts(dataset, choice, split)
     return time.perf_counter() - start
 
 
@@ -120,8 +113,7 @@ def navigation_from_the_start() -> bool:
     Until some run calls ``st.navigation``, Streamlit treats the ``pages/`` folder as
     old-style automatic pages: the very first visit to ``/explore`` runs that page alone,
     which waits for the warm-up's torch import before ``nav.require_shell`` reruns it
-    through the shell. Cleared here, the first visit runs the shell at once, and the shell
-    sends its early chart (``app_lib.early``) while torch is still importing. Streamlit's
+    through the shell. Cleared here, the first visit runs the shell at once. Streamlit's
     own flag, which ``st.navigation`` clears on its first call: if a later Streamlit drops
     it, nothing breaks (``nav.require_shell`` still reroutes that first visit).
     """

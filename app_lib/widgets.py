@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import functools
 from html import escape
 
 import streamlit as st
@@ -12,7 +11,7 @@ from ae_core.data import DATASETS, Dataset, download_dataset
 from ae_core.data.download import missing_bytes
 from ae_core.errors import AECoreError, DatasetUnavailable
 from ae_core.latent import ManifoldReading
-from app_lib import cache, state, style
+from app_lib import cache, state
 from app_lib.i18n import dataset_title, human_bytes, t
 
 
@@ -131,24 +130,3 @@ def inline_image(png: bytes, alt: str, width: int, caption: str = "") -> None:
     is most of the wait, so they travel inline as a data URI.
     """
     st.html(image_html(png, alt, width, caption))
-
-
-def preload_plotly() -> None:
-    """An empty, hidden chart sent before a page's expensive work.
-
-    The browser fetches and compiles Plotly's 4.7 MB script only when a page
-    first shows a chart; on a fresh visit that took 1.5 s after the map had
-    arrived. Sent early, the script loads while the server is still computing.
-    Call it in a container placed after the page's content, so the page's own
-    charts keep their order.
-    """
-    with st.container(key=style.PRELOAD_KEY):
-        st.plotly_chart(_empty_figure(), config={"staticPlot": True, "displayModeBar": False})
-
-
-@functools.cache
-def _empty_figure():
-    """Built once: ``st.plotly_chart`` re-validates a dict on every rerun, not a figure."""
-    import plotly.graph_objects as go
-
-    return go.Figure(go.Scatter(x=[], y=[]), layout={"height": 10, "width": 10})

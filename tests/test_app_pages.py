@@ -1,12 +1,12 @@
-"""Every page renders (AppTest): datasets, 2-D and >2-D models, sliders, language, URL, downloads.
+"""Every page renders (AppTest): datasets, 2-D and >2-D models, the canvas's message, language,
+URL, downloads.
 
-AppTest cannot click a Plotly chart; what a click does is tested as pure
-functions in test_latent.py and for real in tests/browser/.
+AppTest cannot drive the latent canvas; what it sends back is tested as functions in
+test_explorer_actions.py and for real in tests/browser/.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 from pathlib import Path
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ae_core.binpack import unpack
 from ae_core.data import DATASETS
 from ae_core.pretrained import find_pretrained
 from app_lib import catalog, state
@@ -49,13 +50,11 @@ def image_urls(at: AppTest, alt: str) -> list[str]:
     return urls + [re.search(r'src="([^"]+)"', body).group(1) for body in inline]
 
 
-def map_spec(at: AppTest) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
-
-
-def explore_sliders(at: AppTest) -> list:
-    return sorted((s for s in at.slider if re.match(r"z\d+:", s.key)),
-                  key=lambda s: int(s.key[1:].split(":")[0]))
+def canvas_message(at: AppTest) -> tuple[dict, dict]:
+    """The header and arrays the Explore page sent its latent canvas."""
+    (element,) = at.get("bidi_component")
+    assert element.proto.component_name == "latent_canvas"
+    return unpack(element.proto.bytes)
 
 
 # ------------------------------------------------------------------ strings
@@ -115,11 +114,13 @@ def test_explore_renders_for_1d_2d_and_higher_dimensional_models(model):
     at = open_app(model=model)
     assert_clean(at)
     dim = catalog.find_choice("digits", model).latent_dim
-    assert len(explore_sliders(at)) == dim
-    title = map_spec(at)["layout"]["xaxis"]["title"]["text"]
-    assert ("latent dimension z1" in title) == (dim <= 2)
-    assert ("PC1" in title) == (dim > 2)
-    assert image_urls(at, "Decoded at this position")
+    header, arrays = canvas_message(at)
+    assert header["map"]["d"] == len(header["state"]["z"]) == len(header["map"]["ranges"]) == dim
+    assert arrays["xy"].shape == (360, 2) and arrays["labels"].shape == (360,)
+    assert ("latent dimension z1" in header["text"]["x_axis"]) == (dim <= 2)
+    assert ("PC1" in header["text"]["x_axis"]) == (dim > 2)
+    assert ("codes" in arrays) == (dim > 2)  # the reading's distances are measured in d-D
+    assert header["decoder"]["latent_dim"] == dim  # every registry decoder runs in the page
     assert at.query_params["model"] == model
 
 
@@ -142,7 +143,7 @@ def test_pages_render_for_the_downloaded_datasets(monkeypatch, dataset, page):
     at = open_app(page, dataset=dataset, model="pca:2", lang="ko")
     assert_clean(at)
     if page == EXPLORE and dataset == "fashion-mnist":
-        legend = [tr.get("name") for tr in map_spec(at)["data"] if tr.get("showlegend", True)]
+        legend = canvas_message(at)[0]["classes"]["names"]
         assert "티셔츠/탑" in legend and "앵클 부츠" in legend
 
 
@@ -173,32 +174,35 @@ def test_an_offline_download_ends_in_a_clear_message(monkeypatch, tmp_path):
 # ------------------------------------------------------------------ interaction
 
 
-def test_moving_a_slider_changes_the_generated_image_and_the_url():
-    at = open_app(model="pretrained:digits-vae-2d")
-    before = image_urls(at, "Decoded at this position")
-    slider = explore_sliders(at)[0]
-    slider.set_value(round(slider.max * 0.9, 2)).run()
-    assert_clean(at)
-    assert image_urls(at, "Decoded at this position") != before
-    assert at.query_params["z"].startswith(f"{round(slider.max * 0.9, 2):.4g}")
-
-
 def test_the_position_bookmarked_in_the_url_is_restored():
-    at = open_app(model="pretrained:digits-vae-2d", z="1.5,-0.5", pt="3")
+    at = open_app(model="pretrained:digits-vae-2d", z="1.5,-0.5")
     assert_clean(at)
-    assert [s.value for s in explore_sliders(at)] == pytest.approx([1.5, -0.5])
+    assert canvas_message(at)[0]["state"]["z"] == pytest.approx([1.5, -0.5])
+
+
+def test_a_bookmarked_clicked_image_reopens_at_its_exact_code():
+    """The URL keeps 4 significant digits; with the clicked row beside them, the canvas starts
+    at that image's own code, so its reading says "exactly the code of image #3"."""
+    at = open_app(model="pretrained:digits-vae-2d")
+    _, arrays = canvas_message(at)
+    z = arrays["xy"][3]  # a 2-D model: the map positions are the codes
+    rounded = ",".join(f"{v:.4g}" for v in z)
+    at = open_app(model="pretrained:digits-vae-2d", z=rounded, pt="3")
+    state = canvas_message(at)[0]["state"]
+    assert state["row"] == 3
+    assert state["z"] == [float(v) for v in z]  # exactly, not the rounded URL value
     assert any("index 3" in m.value for m in at.markdown)   # the clicked-image panel
 
 
-def test_switching_language_changes_titles_and_axis_labels():
+def test_switching_language_changes_titles_and_the_canvas_text():
     at = open_app(model="pretrained:digits-vae-2d")
     assert at.title[0].value == "Explore the latent space"
-    assert map_spec(at)["layout"]["xaxis"]["title"]["text"] == "latent dimension z1"
+    assert canvas_message(at)[0]["text"]["x_axis"] == "latent dimension z1"
     at.radio(key="_w_lang_").set_value("ko").run()
     assert_clean(at)
     assert at.title[0].value == "잠재 공간 탐색"
-    assert map_spec(at)["layout"]["xaxis"]["title"]["text"] == "잠재 차원 z1"
-    assert map_spec(at)["layout"]["legend"]["title"]["text"].strip() == "클래스"
+    text = canvas_message(at)[0]["text"]
+    assert text["x_axis"] == "잠재 차원 z1" and text["legend"] == "클래스"
     assert at.query_params["lang"] == "ko"
 
 
@@ -216,15 +220,9 @@ def test_train_plus_test_puts_every_image_on_the_map():
     assert any("1,797" in c.value for c in at.caption)   # all of digits: 1437 + 360
 
 
-def test_the_manifold_view_and_interpolation_endpoints_work():
+def test_the_interpolation_strip_follows_the_endpoints_the_canvas_sent():
     at = open_app(model="pretrained:digits-vae-2d")
-    at.toggle(key="manifold_on").set_value(True).run()
     assert_clean(at)
-    assert map_spec(at)["layout"]["images"], "the decoded manifold is not drawn"
-    assert any(b.label == "Manifold PNG" for b in at.get("download_button"))
-    explore_sliders(at)[0].set_value(0.0).run()
-    at.button(key="set_b").click().run()
-    assert_clean(at)
-    assert any(c.value.startswith("B: position (0.00") for c in at.caption)
-    at.radio(key="interp_method").set_value("spherical").run()
-    assert_clean(at)
+    header, _ = canvas_message(at)
+    assert header["state"]["a_row"] == 0 and header["state"]["method"] == "linear"
+    assert any(c.value.startswith("A: image #0") for c in at.caption)

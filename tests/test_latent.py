@@ -6,35 +6,27 @@ import io
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from ae_core.latent import (
-    GRID_ROW,
-    Click,
     LatentSpace,
     NeighbourIndex,
     Window,
-    click_grid,
-    click_to_latent,
     clip_to_ranges,
     codes_csv_bytes,
     codes_npy_bytes,
     fit_projection,
     fit_window,
-    free_grid,
     grid_points,
     interpolation_path,
     latent_ranges,
     lerp_path,
     locate_row,
     manifold_reading,
-    parse_click,
     selected_rows,
     slerp_path,
-    zoom_window,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,41 +40,8 @@ def _event(*points):
 # ------------------------------------------------------------------ selection → row
 
 
-def test_the_row_comes_from_customdata_not_the_per_trace_point_index():
-    event = _event({"curve_number": 3, "point_index": 0, "point_number": 0,
-                    "x": 1.5, "y": -2.0, "customdata": 1234})
-    assert parse_click(event) == Click(1234, (1.5, -2.0))
-
-
-def test_customdata_given_as_a_list_is_read_from_its_first_item():
-    event = _event({"point_index": 7, "x": 0.0, "y": 1.0, "customdata": [42, "extra"]})
-    assert parse_click(event).row == 42
-
-
-def test_a_grid_point_is_a_click_on_empty_space_at_its_position():
-    event = _event({"point_index": 55, "x": 0.25, "y": -0.75, "customdata": GRID_ROW})
-    assert parse_click(event) == Click(None, (0.25, -0.75))
-
-
-def test_a_data_point_wins_over_the_grid_in_the_same_event():
-    event = _event({"x": 0.0, "y": 0.0, "customdata": GRID_ROW},
-                   {"x": 0.1, "y": 0.1, "customdata": 9})
-    assert parse_click(event).row == 9
-
-
-@pytest.mark.parametrize("event", [None, {}, {"selection": {}}, _event(),
-                                   {"selection": {"points": [{"customdata": None}]}}])
-def test_empty_or_unusable_events_give_no_click(event):
-    assert parse_click(event) is None
-
-
-def test_an_attribute_style_state_object_works_too():
-    state = SimpleNamespace(selection={"points": [{"x": 1, "y": 2, "customdata": 5}]})
-    assert parse_click(state).row == 5
-
-
 def test_selected_rows_skips_grid_points_and_keeps_order():
-    event = _event({"customdata": 4}, {"customdata": GRID_ROW}, {"customdata": [2]},
+    event = _event({"customdata": 4}, {"customdata": -1}, {"customdata": [2]},
                    {"customdata": "junk"})
     assert selected_rows(event) == [4, 2]
 
@@ -117,23 +76,6 @@ def test_higher_dimensional_codes_use_their_own_pca_plane():
     np.testing.assert_allclose(proj.lift(proj.project(codes)), codes, atol=1e-2)
 
 
-def test_clicking_a_point_uses_its_own_code_and_empty_space_lifts_the_position():
-    rng = np.random.default_rng(2)
-    codes = rng.normal(size=(30, 5))
-    proj = fit_projection(codes)
-    np.testing.assert_array_equal(click_to_latent(Click(7, (0, 0)), codes, proj), codes[7])
-    lifted = click_to_latent(Click(None, (1.0, -0.5)), codes, proj)
-    np.testing.assert_allclose(proj.project(lifted), [1.0, -0.5], atol=1e-9)
-
-
-def test_the_latent_space_clips_clicks_to_the_slider_ranges():
-    rng = np.random.default_rng(3)
-    space = LatentSpace.build(rng.normal(size=(100, 2)), rng.integers(0, 3, 100))
-    far = space.latent_of(Click(None, (1e6, -1e6)))
-    np.testing.assert_allclose(far, [space.ranges[0, 1], space.ranges[1, 0]])
-    np.testing.assert_allclose(space.latent_of(Click(4, (0, 0))), space.codes[4], rtol=1e-6)
-
-
 def test_every_visible_spot_of_a_2d_map_is_reachable_by_slider():
     rng = np.random.default_rng(4)
     space = LatentSpace.build(rng.normal(size=(80, 2)) * [4.0, 1.0], np.zeros(80, int))
@@ -164,30 +106,9 @@ def test_fit_window_is_square_and_padded():
     assert w.center == pytest.approx((5.0, 1.0))
 
 
-def test_zoom_window_shrinks_around_a_centre():
-    w = zoom_window(Window(-4, 4, -2, 2), 4, center=(1.0, 1.0))
-    assert (w.x0, w.x1, w.y0, w.y1) == pytest.approx((0.0, 2.0, 0.5, 1.5))
-
-
 def test_grid_points_are_cell_centres_top_row_first():
     pts = grid_points(Window(0, 4, 0, 2), 2)
     np.testing.assert_allclose(pts, [[1, 1.5], [3, 1.5], [1, 0.5], [3, 0.5]])
-
-
-def test_click_grid_spans_the_window_edge_to_edge():
-    pts = click_grid(Window(-1, 1, 0, 3), 4)
-    assert len(pts) == 16
-    assert pts[:, 0].min() == -1 and pts[:, 0].max() == 1
-    assert pts[:, 1].min() == 0 and pts[:, 1].max() == 3
-
-
-def test_free_grid_keeps_clear_of_data_points():
-    window = Window(0, 10, 0, 10)
-    xy = np.array([[5.0, 5.0]])
-    grid = free_grid(window, 11, xy, clearance=1.5)
-    assert len(grid) == 121 - 9  # the 3×3 block around (5, 5) is gone
-    assert np.linalg.norm(grid - xy, axis=1).min() > 1.5
-    assert len(free_grid(window, 11, xy, clearance=0)) == 121
 
 
 # ------------------------------------------------------------------ ranges
@@ -281,13 +202,3 @@ def test_the_library_side_never_imports_streamlit():
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=120).returncode == 0
 
 
-def test_build_2d_reuses_the_code_tree_for_the_map():
-    """For 2-D codes the map positions are the codes, so one k-d tree serves both."""
-    rng = np.random.default_rng(3)
-    codes = rng.normal(size=(500, 2)).astype(np.float32)
-    space = LatentSpace.build(codes, np.zeros(500, dtype=np.int64))
-    assert space.map_tree is space.index.tree
-    fresh = free_grid(space.window, 30, space.xy, 0.1)
-    np.testing.assert_array_equal(free_grid(space.window, 30, space.xy, 0.1, space.map_tree), fresh)
-    wide = LatentSpace.build(rng.normal(size=(500, 5)).astype(np.float32), np.zeros(500))
-    assert wide.map_tree is not wide.index.tree and wide.map_tree.n == 500

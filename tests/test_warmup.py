@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
-from app_lib import cache, catalog, figures, warmup
-from app_lib.i18n import class_names, current_language, language, t
+from app_lib import cache, catalog, warmup
+from app_lib.i18n import current_language, language, t
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -48,7 +48,7 @@ def test_language_is_fixed_per_thread_for_work_outside_a_session():
 def test_prepare_fills_the_caches_the_explore_page_reads(monkeypatch):
     """After the warm-up the page's calls are cache hits: loading anything again would fail."""
     model_key = catalog.default_model("digits")
-    seconds = warmup.prepare("digits", model_key, languages=("en", "ko"))
+    seconds = warmup.prepare("digits", model_key)
     assert seconds > 0
 
     def refuse(*args, **kwargs):
@@ -56,16 +56,15 @@ def test_prepare_fills_the_caches_the_explore_page_reads(monkeypatch):
 
     monkeypatch.setattr(cache, "load_model", refuse)
     monkeypatch.setattr(cache, "load_dataset", refuse)
-    monkeypatch.setattr(figures, "latent_map", refuse)
+    monkeypatch.setattr(cache, "browser_map", refuse)
+    monkeypatch.setattr(cache, "decoder_program", refuse)
     monkeypatch.setattr(cache.SharedModel, "encode", refuse)
     choice = catalog.find_choice("digits", model_key)
-    data = cache.get_dataset("digits")
+    cache.get_dataset("digits")
     cache.get_model("digits", choice)
-    space = cache.latent_space("digits", choice, "test")
-    for lang in ("en", "ko"):
-        names = class_names(data.meta, data.class_names, lang)
-        fig = cache.base_map("digits", choice, "test", space.window, names, None, True, lang=lang)
-        assert len(fig.data) > 1
+    cache.latent_space("digits", choice, "test")
+    header, arrays, decoder = cache.canvas_parts("digits", choice, "test")
+    assert header["n"] == len(arrays["xy"]) == 360 and decoder is not None
 
 
 def test_the_next_server_reads_the_codes_from_disk_instead_of_encoding(monkeypatch):
@@ -81,7 +80,7 @@ def test_the_next_server_reads_the_codes_from_disk_instead_of_encoding(monkeypat
     model_key = catalog.default_model("digits")
     choice = catalog.find_choice("digits", model_key)
     assert choice.path is not None
-    warmup.prepare("digits", model_key, languages=("en",))
+    warmup.prepare("digits", model_key)
     files = list(codecache.cache_dir().glob("*.npz"))
     assert len(files) == 1
     first = cache.latent_space("digits", choice, "test").codes.copy()

@@ -14,7 +14,7 @@ from tests.browser.driver import (
     REPO,
     VIEWPORT,
     AppServer,
-    MapDriver,
+    CanvasDriver,
     chromium_available,
     launch_chromium,
 )
@@ -78,12 +78,10 @@ def page(context, request):
 def explore(page, app_server):
     """Open the Explore page on digits and wait until the map can be clicked."""
 
-    def open_page(**params: str) -> MapDriver:
+    def open_page(**params: str) -> CanvasDriver:
         query = {"lang": "en", "dataset": "digits", "model": "pretrained:digits-vae-2d",
                  **params}
         page.goto(app_server.url("/explore", **query))
-        driver = MapDriver(page)
-        driver.wait_ready()
-        return driver
+        return CanvasDriver(page).wait_ready()
 
     return open_page

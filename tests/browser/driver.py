@@ -1,9 +1,9 @@
 """Drive the real app in real Chromium: start ``streamlit run``, find and click map points.
 
-Shared by the browser tests and ``benchmarks/bench_app.py``. Plotly charts
-cannot be clicked by selector, so positions come from the figure itself:
-its axis ranges and the plot area (the ``.nsewdrag`` rectangle) turn latent
-coordinates into page pixels.
+Shared by the browser tests and ``benchmarks/bench_app.py``. The latent canvas
+(``app_lib/canvas``) draws on a ``<canvas>``, so positions come from the canvas
+itself: the page's last mounted canvas is ``window.__latentCanvas``, whose
+``toScreen`` turns map coordinates into pixels of its element.
 """
 
 from __future__ import annotations
@@ -27,36 +27,31 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 VIEWPORT = {"width": 1600, "height": 1200}
 GENERATED_ALT = "Decoded at this position"  # the English alt text of the generated image
 
-_GEOMETRY_JS = """() => {
-  const gd = document.querySelectorAll('.js-plotly-plot')[0];
-  if (!gd || !gd._fullLayout) return null;
-  const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
-  return {xr: gd._fullLayout.xaxis.range, yr: gd._fullLayout.yaxis.range,
-          box: {x: box.x, y: box.y, w: box.width, h: box.height}};
-}"""
+CANVAS_READY_JS = """() => { const c = window.__latentCanvas;
+  return !!c && c.root.isConnected && c.root.dataset.ready === '1' && !!c.plot
+    && c.canvas.width > 0 && !document.querySelector('[data-testid=stSpinner]'); }"""
 
-_POINTS_JS = """([grid, count, seed]) => {
-  const gd = document.querySelectorAll('.js-plotly-plot')[0];
-  const out = [];
-  for (const tr of gd._fullData) {
-    if ((tr.name === 'grid') !== grid || !tr.customdata || tr.type !== 'scattergl') continue;
-    for (let i = 0; i < tr.x.length; i++) out.push([tr.x[i], tr.y[i], Number(tr.customdata[i])]);
-  }
-  let s = seed;  // a small LCG: the same points on every run
-  const picked = [];
-  for (let k = 0; k < count && out.length; k++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    picked.push(out[s % out.length]);
-  }
-  return picked;
-}"""
+_TO_PAGE_JS = """([x, y]) => { const c = window.__latentCanvas;
+  const r = c.canvas.getBoundingClientRect(); const [sx, sy] = c.toScreen(x, y);
+  return [r.left + sx, r.top + sy]; }"""
 
-MAP_READY_JS = """() => {
-  const gd = document.querySelectorAll('.js-plotly-plot')[0];
-  return !!(gd && gd._fullData && gd._fullData.length && gd.querySelector('.nsewdrag'))
-    && !!document.querySelector('[data-testid=stHtml] img, [data-testid=stImage] img')
-    && !document.querySelector('[data-testid=stSpinner]');
-}"""
+_EMPTY_SPOT_JS = """(margin) => { const c = window.__latentCanvas, p = c.plot;
+  let best = null, bestD = -1;  // the plot-area pixel farthest from every point
+  for (let px = p.x + margin; px < p.x + p.w - margin; px += 6)
+    for (let py = p.y + margin; py < p.y + p.h - margin; py += 6) {
+      const [x, y] = c.fromScreen(px, py); let d = Infinity;
+      const z = c.lift(x, y), r = c.map.ranges;  // reachable by the sliders too
+      if (z.some((v, i) => v < r[i][0] || v > r[i][1])) continue;
+      for (let i = 0; i < c.n; i++) { const dx = (c.xy[2*i] - x) * c.view.s,
+        dy = (c.xy[2*i+1] - y) * c.view.s; d = Math.min(d, dx * dx + dy * dy); }
+      const [mx, my] = c.toScreen(...c.project(c.z));
+      if (Math.hypot(px - mx, py - my) < 30) continue;  // not on the marker
+      if (d > bestD) { bestD = d; best = [x, y]; } }
+  return best; }"""
+
+_IMAGE_JS = """() => { const c = window.__latentCanvas;
+  return Array.from(c.image.getContext('2d').getImageData(0, 0, c.image.width,
+    c.image.height).data.filter((_, i) => i % 4 === 0)); }"""
 
 
 def free_port() -> int:
@@ -143,63 +138,66 @@ def start_training_from_form(page, epochs: int) -> None:
     page.get_by_role("button", name="Start training").click()
 
 
-class MapDriver:
-    """Pixel-level access to the latent map of the Explore page."""
+class CanvasDriver:
+    """The Explore page's latent canvas: map positions, clicks, the generated image."""
 
     def __init__(self, page):
         self.page = page
 
-    def wait_ready(self, timeout_ms: float = 60_000) -> None:
-        self.page.wait_for_function(MAP_READY_JS, timeout=timeout_ms)
+    def wait_ready(self, timeout_ms: float = 60_000) -> CanvasDriver:
+        self.page.wait_for_function(CANVAS_READY_JS, timeout=timeout_ms)
+        return self
 
-    def geometry(self) -> dict:
-        return self.page.evaluate(_GEOMETRY_JS)
+    def read(self, expression: str):
+        """``expression`` evaluated with ``c`` bound to the canvas."""
+        return self.page.evaluate(
+            f"() => {{ const c = window.__latentCanvas; return {expression}; }}")
 
-    def to_pixels(self, x: float, y: float, geometry: dict | None = None) -> tuple[float, float]:
-        g = geometry or self.geometry()
-        (x0, x1), (y0, y1), box = g["xr"], g["yr"], g["box"]
-        return (box["x"] + (x - x0) / (x1 - x0) * box["w"],
-                box["y"] + (y1 - y) / (y1 - y0) * box["h"])
+    def to_pixels(self, x: float, y: float) -> tuple[float, float]:
+        return tuple(self.page.evaluate(_TO_PAGE_JS, [x, y]))
 
-    def data_points(self, count: int, seed: int = 1) -> list[tuple[float, float, int]]:
-        """Map positions and dataset rows of some plotted images (the same ones every run)."""
-        return [tuple(p) for p in self.page.evaluate(_POINTS_JS, [False, count, seed])]
+    def point(self, row: int) -> tuple[float, float]:
+        """Page pixels of dataset row ``row``'s dot."""
+        x, y = self.read(f"[c.xy[2 * {row}], c.xy[2 * {row} + 1]]")
+        return self.to_pixels(x, y)
 
-    def empty_points(self, count: int, seed: int = 1) -> list[tuple[float, float, int]]:
-        """Positions of the invisible click grid: empty space, clear of every marker."""
-        return [tuple(p) for p in self.page.evaluate(_POINTS_JS, [True, count, seed])]
+    def visible_rows(self, count: int, seed: int = 1) -> list[int]:
+        """Some rows whose dots are inside the plot area and nearest to their own pixel."""
+        return self.page.evaluate("""([count, seed]) => { const c = window.__latentCanvas;
+          const out = []; let s = seed;
+          for (let k = 0; k < 4000 && out.length < count; k++) {
+            s = (s * 1103515245 + 12345) % 2147483648; const i = s % c.n;
+            const [px, py] = c.toScreen(c.xy[2*i], c.xy[2*i+1]);
+            if (!c.inPlot(px, py) || px < c.plot.x + 20 || py > c.plot.y + c.plot.h - 20) continue;
+            if (c.nearestPoint(px, py) === i && !out.includes(i)) out.push(i); }
+          return out; }""", [count, seed])
+
+    def empty_spot(self, margin: float = 30) -> tuple[float, float]:
+        """Map coordinates of the emptiest visible spot (far from every dot and the ✕)."""
+        return tuple(self.page.evaluate(_EMPTY_SPOT_JS, margin))
 
     def click(self, x: float, y: float) -> None:
-        """Hover first (Plotly picks the clicked point on hover), then click."""
-        px, py = self.to_pixels(x, y)
-        self.page.mouse.move(px, py)
-        self.page.wait_for_timeout(60)
-        self.page.mouse.click(px, py)
+        self.page.mouse.click(*self.to_pixels(x, y))
 
-    def image_src(self, alt: str = GENERATED_ALT) -> str | None:
-        return self.page.evaluate(
-            "(alt) => { const i = document.querySelector(`img[alt=\"${alt}\"]`); "
-            "return i ? i.src : null; }", alt)
+    def image(self):
+        """The generated image's grey levels (0-255) as an (H, W) array."""
+        import numpy as np
 
-    def wait_image_change(self, before: str | None, alt: str = GENERATED_ALT,
-                          timeout_ms: float = 30_000) -> None:
-        self.page.wait_for_function(
-            "([alt, before]) => { const i = document.querySelector(`img[alt=\"${alt}\"]`);"
-            " return i && i.src !== before && i.complete && i.naturalWidth > 0; }",
-            arg=[alt, before], timeout=timeout_ms)
+        h, w = self.read("[c.image.height, c.image.width]")
+        return np.asarray(self.page.evaluate(_IMAGE_JS), dtype=np.uint8).reshape(h, w)
+
+    def position(self) -> list[float]:
+        return self.read("Array.from(c.z)")
 
     def wait_text(self, text: str, timeout_ms: float = 30_000) -> None:
-        self.page.wait_for_function(
-            "(t) => document.body.innerText.includes(t)", arg=text, timeout=timeout_ms)
+        """Text on the page, inside the canvas's shadow root or outside it."""
+        self.page.get_by_text(text).first.wait_for(timeout=timeout_ms)
 
-    def drag_slider(self, label: str, fraction: float) -> None:
-        """Drag the slider's thumb by ``fraction`` of its track and release it."""
-        thumb = self.page.locator(f'input[type=range][aria-label="{label}"]').locator("xpath=../..")
-        track = thumb.locator("xpath=..")
-        tb, kb = thumb.bounding_box(), track.bounding_box()
-        x, y = tb["x"] + tb["width"] / 2, tb["y"] + tb["height"] / 2
-        target = min(max(x + fraction * kb["width"], kb["x"] + 2), kb["x"] + kb["width"] - 2)
-        self.page.mouse.move(x, y)
-        self.page.mouse.down()
-        self.page.mouse.move(target, y, steps=4)
-        self.page.mouse.up()
+    def slider_thumb(self, index: int) -> tuple[float, float, dict]:
+        """Page pixels of slider ``index``'s thumb, and the slider's box."""
+        slider = self.page.locator("input.lc-range").nth(index)
+        box = slider.bounding_box()
+        lo, hi, value = (float(slider.evaluate(f"e => e.{k}")) for k in ("min", "max", "value"))
+        thumb = 8  # half of Chromium's thumb: the track runs from 8 px to width - 8 px
+        x = box["x"] + thumb + (value - lo) / (hi - lo) * (box["width"] - 2 * thumb)
+        return x, box["y"] + box["height"] / 2, box

@@ -1,10 +1,13 @@
-"""Real clicks in real Chromium against ``streamlit run app.py`` (digits, offline)."""
+"""The Explore page's latent canvas in real Chromium against ``streamlit run app.py`` (digits).
+
+What a teacher does in front of a class: hold a slider and watch the digit morph, move
+over the map, drag the ✕, click a point, pan and zoom, hide a class, in both languages,
+on a 1280×720 projector. Images are read back from the page's own canvas.
+"""
 
 from __future__ import annotations
 
-import base64
 import io
-import math
 import time
 from pathlib import Path
 
@@ -12,8 +15,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from ae_core.io import load_model
 from ae_core.pretrained import find_pretrained
-from tests.browser.driver import VIEWPORT, AppServer, MapDriver
+from tests.browser.driver import VIEWPORT, CanvasDriver
 
 pytestmark = pytest.mark.browser
 
@@ -21,94 +25,163 @@ HIGH_DIM = ("pretrained:digits-denoising-16d" if find_pretrained("digits-denoisi
             else "pca:5")
 
 
+def count_sent_frames(page) -> list[float]:
+    """Times at which the page sends a websocket message to the server (a round trip each)."""
+    sent: list[float] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(time.monotonic())))
+    return sent
+
+
+def test_holding_a_slider_generates_images_while_the_hand_moves(page, app_server):
+    sent = count_sent_frames(page)
+    page.goto(app_server.url("/explore", lang="en", dataset="digits",
+                             model="pretrained:digits-vae-2d"))
+    driver = CanvasDriver(page).wait_ready()
+    page.wait_for_timeout(500)
+    x, y, box = driver.slider_thumb(0)
+    seen = {driver.image().tobytes()}
+    page.mouse.move(x, y)
+    page.mouse.down()
+    during = len(sent)
+    for step in range(1, 13):  # the button stays down throughout
+        page.mouse.move(max(box["x"] + 10, x - step * (x - box["x"]) / 13), y)
+        page.wait_for_timeout(40)
+        seen.add(driver.image().tobytes())
+    assert len(sent) == during, "the drag sent messages to the server"
+    assert len(seen) >= 6, f"only {len(seen)} different images while the button was held"
+    page.mouse.up()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('z') !== null")
+    assert float(page.locator("input.lc-range").first.input_value()) == pytest.approx(
+        driver.position()[0], abs=1e-9)
+
+
+def test_moving_over_the_map_previews_the_image_under_the_pointer(explore, page):
+    driver = explore()
+    resting = driver.image()
+    rows = driver.visible_rows(4, seed=3)
+    seen = set()
+    for row in rows:
+        page.mouse.move(*driver.point(row))
+        page.wait_for_timeout(80)
+        seen.add(driver.image().tobytes())
+        assert driver.read("c.imageTitle.textContent") == "Under the pointer"
+        assert driver.read("c.tip.textContent").endswith(f"#{row}")
+    assert len(seen) == len(rows)
+    page.mouse.move(5, 5)  # off the map: the image at the ✕ comes back
+    page.wait_for_timeout(100)
+    assert np.array_equal(driver.image(), resting)
+
+
 @pytest.mark.parametrize("model", ["pretrained:digits-vae-2d", HIGH_DIM])
 def test_clicking_a_point_shows_its_original_and_reconstruction(explore, page, model):
     driver = explore(model=model)
-    x, y, row = driver.data_points(1, seed=7)[0]
-    before = driver.image_src()
-    driver.click(x, y)
+    row = driver.visible_rows(1, seed=7)[0]
+    page.mouse.click(*driver.point(row))
     driver.wait_text(f"index {row} ·")
     for alt in ("original", "reconstruction", "per-pixel error"):
         assert page.locator(f'img[alt="{alt}"]').first.is_visible()
-    driver.wait_image_change(before)          # the sliders moved to the point's code
+    assert driver.read("c.row") == row
+    code = driver.read(f"Array.from(c.codes ? c.codeOf({row}) : [c.xy[2*{row}], c.xy[2*{row}+1]])")
+    assert driver.position() == pytest.approx(code)
+    assert "exactly the code of image" in driver.read("c.verdictNote.textContent")
 
 
-def test_clicking_empty_space_decodes_it_and_flags_the_gap(explore, page):
+def test_clicking_empty_space_moves_the_marker_there_and_flags_the_gap(explore, page):
     driver = explore()
-    g = driver.geometry()
-    cx, cy = sum(g["xr"]) / 2, sum(g["yr"]) / 2
-    far = max(driver.empty_points(400), key=lambda p: math.hypot(p[0] - cx, p[1] - cy))
-    before = driver.image_src()
-    driver.click(far[0], far[1])
-    driver.wait_image_change(before)
-    driver.wait_text("In a gap")
-    assert page.get_by_text(f"Position: ({far[0]:.2f}").first.is_visible()
+    x, y = driver.empty_spot()
+    px, py = driver.to_pixels(x, y)
+    page.mouse.click(px, py)
+    assert driver.position() == pytest.approx([x, y], abs=0.02)
+    assert driver.read("c.verdict.dataset.verdict") == "gap"
+    assert "In a gap" in driver.read("c.verdict.textContent")
     page.wait_for_function(  # the URL bookmarks the new position
         "(x) => new URL(location.href).searchParams.get('z')?.startsWith(x)",
-        arg=f"{far[0]:.4g}"[:4])
-
-
-def test_the_position_mark_is_drawn_exactly_where_the_map_was_clicked(explore, page):
-    """The marks are an SVG image laid over the map: its ✕ must land on the clicked spot."""
-    driver = explore()
-    g = driver.geometry()
-    box = g["box"]
-
-    def inside(p) -> bool:  # clear of the plot area's edges, where the ✕ would be clipped
-        px, py = driver.to_pixels(p[0], p[1], g)
-        return (box["x"] + 40 < px < box["x"] + box["w"] - 40
-                and box["y"] + 40 < py < box["y"] + box["h"] - 40)
-
-    far = next(p for p in driver.empty_points(400, seed=3) if inside(p))
-    before = driver.image_src()
-    driver.click(far[0], far[1])
-    driver.wait_image_change(before)
-    page.mouse.move(5, 5)  # no hover label over the mark
-    page.wait_for_function("(alt) => document.querySelector('.map-marks img')?.complete "
-                           "&& document.querySelector('.map-marks img').alt.includes(alt)",
-                           arg="current position")
-    px, py = driver.to_pixels(far[0], far[1])
-    shot = page.screenshot(clip={"x": px - 20, "y": py - 20, "width": 40, "height": 40})
+        arg=f"{x:.4g}"[:4])
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(100)
+    shot = page.screenshot(clip={"x": px - 12, "y": py - 12, "width": 24, "height": 24})
     rgb = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
-    ink = np.argwhere(rgb.max(axis=2) < 25)  # the ✕'s near-black core, nothing else is as dark
-    assert len(ink) > 20
-    dy, dx = ink.mean(axis=0) - 19.5
-    assert math.hypot(dx, dy) < 2.0, (dx, dy)
+    red = np.argwhere((rgb[..., 0] > 180) & (rgb[..., 1] < 90) & (rgb[..., 2] < 90))
+    assert len(red) > 15, "the ✕ is not drawn where the map was clicked"
+    assert np.abs(red.mean(axis=0) - 11.5).max() < 2.0
 
 
-def _image_bytes(page, src: str) -> bytes:
-    """The bytes behind an image source: an inline data URI or a media URL."""
-    if src.startswith("data:"):
-        return base64.b64decode(src.split(",", 1)[1])
-    return page.request.get(src).body()
-
-
-def test_releasing_a_slider_changes_the_image_bytes(explore, page):
+def test_dragging_the_marker_moves_the_sliders_and_the_image_with_it(explore, page):
     driver = explore()
-    before = driver.image_src()
-    old_bytes = _image_bytes(page, before)
-    driver.drag_slider("z1", 0.25)
-    driver.wait_image_change(before)
-    new_bytes = _image_bytes(page, driver.image_src())
-    assert new_bytes[:8] == b"\x89PNG\r\n\x1a\n"
-    assert new_bytes != old_bytes
+    start = driver.read("c.project(c.z)")
+    px, py = driver.to_pixels(*start)
+    images = {driver.image().tobytes()}
+    page.mouse.move(px, py)
+    page.mouse.down()
+    for step in range(1, 7):
+        page.mouse.move(px + 12 * step, py - 8 * step)
+        page.wait_for_timeout(40)
+        images.add(driver.image().tobytes())
+    page.mouse.up()
+    z = driver.position()
+    assert z[0] > start[0] and z[1] > start[1]
+    values = [float(v) for v in page.locator("input.lc-range").evaluate_all(
+        "els => els.map(e => e.value)")]
+    assert values == pytest.approx(z, abs=1e-6)
+    assert len(images) >= 4
 
 
-def test_switching_to_korean_changes_the_title_and_axis_labels(explore, page):
+def test_wheel_zooms_dragging_pans_and_the_legend_hides_a_class(explore, page):
     driver = explore()
-    assert page.locator("h1").first.inner_text() == "Explore the latent space"
-    page.get_by_text("한국어", exact=True).click()
-    page.wait_for_function("() => document.querySelector('h1')?.innerText === '잠재 공간 탐색'")
-    driver.wait_ready()
-    page.wait_for_function(  # the sidebar's option labels are translated too
-        "() => [...document.querySelectorAll('[data-testid=stSidebar] input')]"
-        ".some(i => i.value === 'digits-vae-2d · 기본 제공')")
-    read_titles = ("() => { const l = document.querySelectorAll('.js-plotly-plot')[0]"
-                   "?._fullLayout; return l ? [l.xaxis.title.text, l.yaxis.title.text] : []; }")
-    # the chart re-renders after the text does: wait for it, then check both axes
-    page.wait_for_function(f"() => ({read_titles})()[0] === '잠재 차원 z1'")
-    assert page.evaluate(read_titles) == ["잠재 차원 z1", "잠재 차원 z2"]
-    assert "lang=ko" in page.url
+    scale = driver.read("c.view.s")
+    cx, cy = driver.to_pixels(*driver.read("[c.view.cx, c.view.cy]"))
+    page.mouse.move(cx, cy)
+    page.mouse.wheel(0, -400)
+    page.wait_for_function("(s) => window.__latentCanvas.view.s > 1.5 * s", arg=scale)
+    x, y = driver.empty_spot(margin=60)
+    px, py = driver.to_pixels(x, y)
+    before = driver.read("c.view.cx")
+    page.mouse.move(px, py)
+    page.mouse.down()
+    page.mouse.move(px + 60, py, steps=4)
+    page.mouse.up()
+    assert driver.read("c.view.cx") < before  # the map moved right with the hand
+    page.locator("button.lc-chip", has_text="3").click()
+    assert driver.read("Array.from(c.hidden)") == [3]
+    colour = driver.read("c.colors[3]")
+    drawn = driver.read(f"""(() => {{ const d = c.pointsCanvas.getContext('2d').getImageData(0, 0,
+        c.pointsCanvas.width, c.pointsCanvas.height); const u = new Uint32Array(d.data.buffer);
+        let k = 0; for (const v of u) if (v === {colour}) k++; return k; }})()""")
+    assert drawn == 0
+    page.locator("button.lc-chip", has_text="3").click()
+    assert driver.read("c.hidden.size") == 0
+    page.get_by_role("button", name="Zoom out (wheel or −)").click()
+    page.locator("button.lc-btn", has_text="⟲").click()
+    assert driver.read("c.view.s") == pytest.approx(scale)
+
+
+def test_the_canvas_speaks_korean(explore, page):
+    driver = explore(lang="ko")
+    assert driver.read("c.text.x_axis") == "잠재 차원 z1"
+    page.get_by_text("마우스 위치 미리보기").wait_for()
+    page.get_by_text("클래스", exact=True).first.wait_for()
+    assert page.locator("button.lc-set-a").inner_text() == "여기를 A로"
+    assert driver.read("c.verdict.textContent").endswith("매니폴드 위")
+
+
+def test_the_page_draws_what_the_library_decodes(explore, page):
+    driver = explore()
+    x, y = driver.empty_spot()
+    driver.click(x, y)
+    z = np.asarray(driver.position())
+    expected = load_model(find_pretrained("digits-vae-2d").path).decode(z[None])[0, 0].numpy()
+    drawn = driver.image().astype(int)
+    assert np.abs(drawn - np.round(np.clip(expected, 0, 1) * 255)).max() <= 1
+
+
+def test_the_manifold_grid_is_decoded_in_the_page_for_the_visible_window(explore, page):
+    driver = explore()
+    page.locator("label.lc-manifold-toggle").click()
+    page.wait_for_function("() => window.__latentCanvas.root.dataset.gridDone === '16'")
+    assert driver.read("c.grid.window") == pytest.approx(driver.read("c.visibleWindow()"))
+    page.locator("select.lc-grid-n").select_option("8")
+    page.wait_for_function("() => window.__latentCanvas.root.dataset.gridDone === '8'")
+    assert driver.read("[c.grid.canvas.width, c.grid.canvas.height]") == [64, 64]
 
 
 def test_the_interpolation_gif_and_the_codes_download(explore, page):
@@ -123,22 +196,51 @@ def test_the_interpolation_gif_and_the_codes_download(explore, page):
     assert lines[0] == "index,label,class,z1,z2" and len(lines) == 361   # digits' test split
 
 
-CANVAS_JS = """() => { const gd = document.querySelectorAll('.js-plotly-plot')[0];
-  const c = gd.querySelector('canvas.gl-canvas-focus');
-  return [gd._context.plotGlPixelRatio, c.width / parseFloat(c.style.width)]; }"""
+def test_setting_b_on_the_canvas_redraws_the_interpolation_strip(explore, page):
+    driver = explore()
+    x, y = driver.empty_spot()
+    driver.click(x, y)
+    strip = page.locator('[data-testid=stImage] img[alt="Interpolation"]')
+    before = strip.get_attribute("src")
+    page.locator("button.lc-set-b").click()
+    page.wait_for_function("(b) => document.querySelector("
+                           "'[data-testid=stImage] img[alt=\"Interpolation\"]')?.src !== b",
+                           arg=before)
+    driver.wait_text(f"B: position ({x:.2f}")
 
 
 @pytest.mark.parametrize("screen", [1, 2])
 def test_the_map_is_drawn_at_the_screen_s_own_pixel_density(browser, app_server, screen):
-    """A 1x screen gets a 1x WebGL canvas (half the pixels to paint on a click), a 2x one 2x."""
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=screen)
     try:
         page = context.new_page()
-        page.goto(app_server.url("/explore", lang="en", dataset="digits",
-                                 model="pretrained:digits-vae-2d"))
-        MapDriver(page).wait_ready()
-        assert page.evaluate(CANVAS_JS) == [screen, screen]
-        assert f"latent_explorer_dpr={screen}" in page.evaluate("() => document.cookie")
+        page.goto(app_server.url("/explore", lang="en", dataset="digits"))
+        driver = CanvasDriver(page).wait_ready()
+        assert driver.read("c.canvas.width / c.cssW") == pytest.approx(screen)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_projector_shows_map_image_sliders_and_the_clicked_image_without_scrolling(
+        browser, app_server, lang):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        page.goto(app_server.url("/explore", lang=lang, dataset="digits",
+                                 model="pretrained:digits-vae-2d", pt="5"))
+        driver = CanvasDriver(page).wait_ready()
+        page.wait_for_timeout(300)
+        boxes = {name: page.locator(selector).first.bounding_box() for name, selector in {
+            "map": "canvas.lc-canvas", "image": "canvas.lc-image",
+            "last slider": "input.lc-range >> nth=-1",
+            "original": '[data-testid=stHtml] img[alt="original"], '
+                        '[data-testid=stHtml] img[alt="원본"]'}.items()}
+        for name, box in boxes.items():
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 720, (name, box)
+            assert box["x"] + box["width"] <= 1280, (name, box)
+        assert boxes["original"]["x"] > boxes["map"]["x"] + boxes["map"]["width"]  # beside it
+        assert driver.read("c.row") == 5
     finally:
         context.close()
 
@@ -147,43 +249,7 @@ def test_home_links_to_explore_and_the_choice_follows_in_the_url(page, app_serve
     page.goto(app_server.url("/", lang="en", dataset="digits", model="pca:2"))
     page.get_by_text("What does an autoencoder learn?").wait_for()
     page.locator("[data-testid=stMain]").get_by_role("link", name="Explore").click()
-    MapDriver(page).wait_ready()
+    CanvasDriver(page).wait_ready()
     assert page.locator("h1").first.inner_text() == "Explore the latent space"
     for param in ("lang=en", "dataset=digits", "model=pca%3A2"):
         assert param in page.url
-
-
-SEEN_EARLY_CHART_JS = """() => { window.__earlyChart = false;
-  new MutationObserver(() => { if (document.querySelector('.st-key-plotly-early'))
-    window.__earlyChart = true; }).observe(document, {childList: true, subtree: true}); }"""
-
-
-def test_a_first_visit_to_a_cold_server_keeps_its_map_through_a_full_rerun(browser, tmp_path):
-    """The shell's early chart (``app_lib.early``) comes and goes on a fresh server's first
-    visit; what follows it must keep its place, or the next full rerun redraws the map."""
-    env = {"AE_MODEL_DIR": str(tmp_path / "store"), "AE_DATA_DIR": str(tmp_path / "no-data"),
-           "AE_USER_DATA_DIR": str(tmp_path / "user-data")}
-    context = browser.new_context(viewport=VIEWPORT)
-    context.add_init_script(f"({SEEN_EARLY_CHART_JS})()")
-    with AppServer(env, log_path=tmp_path / "streamlit.log") as server:
-        page = context.new_page()
-        frames: list[float] = []  # every message the server sends the page
-        page.on("websocket", lambda ws: ws.on("framereceived",
-                                              lambda _: frames.append(time.monotonic())))
-        page.goto(server.url("/explore", lang="en", dataset="digits"))
-        MapDriver(page).wait_ready()
-        if not page.evaluate("() => window.__earlyChart"):
-            context.close()
-            pytest.skip("the first visit came after the server's imports: nothing to check")
-        page.evaluate("() => { document.querySelectorAll('.js-plotly-plot')[0].__kept = 1; }")
-        page.locator("h1").first.click()
-        before = len(frames)
-        page.keyboard.press("r")  # Streamlit's shortcut: rerun the whole script
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and (len(frames) == before
-                                               or time.monotonic() - frames[-1] < 1.0):
-            page.wait_for_timeout(100)  # until the rerun's messages came and stopped
-        assert len(frames) > before, "the page did not rerun"
-        kept = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0].__kept")
-    context.close()
-    assert kept == 1

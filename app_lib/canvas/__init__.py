@@ -1,0 +1,89 @@
+"""The latent canvas: one Streamlit component for every latent map, with its decoder in the page.
+
+The map (10k–70k points), the generated image, the sliders, hover previews, the marker,
+A/B and the decoded-manifold grid all run in the browser: dragging a slider or the
+marker, or moving over the map, decodes on every frame with no server round trip. The
+server sends one message per map (``ae_core.binpack``: codes as float32 x/y, labels as
+bytes, the decoder's ops and float32 weights) and hears back only discrete events: a
+click, a released slider or marker, new A/B endpoints.
+
+Why a hand-written forward pass and not a vendored runtime: the registry's decoders need
+only four ops (``ae_core.webdecoder``), which take about 200 lines of JavaScript
+(``decoder.js``, 9 KB unminified, nothing to fetch or compile). onnxruntime-web's
+smallest WebAssembly build is about 10 MB plus its JavaScript, needs a model export step
+(ONNX) on the server and starts asynchronously; TensorFlow.js is over 1 MB of script.
+Measured in headless Chromium with software rendering on the 2-core reference machine
+(``benchmarks/bench_app.py``; figures in ``benchmarks/README.md``), the hand-written
+decoder decodes the shipped MLP decoders in well under the 4 ms budget and the
+convolutional ones under 16 ms, so a runtime would add megabytes and a build step for
+no visible gain at these sizes. Parity with ``decode`` (≤ 1e-4 per pixel, float32
+weights) is tested for every shipped model in real Chromium
+(``tests/browser/test_canvas_parity.py``).
+
+The JavaScript and CSS are plain files next to this module, read once at import; there is
+no build step and nothing is loaded from a network, so the app works offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from ae_core.binpack import pack
+
+HERE = Path(__file__).parent
+JS_FILES = ("decoder.js", "canvas.js")
+
+
+def module_text() -> str:
+    """The component's ES module: the decoder and the canvas, concatenated (no bundler)."""
+    return "\n".join((HERE / name).read_text(encoding="utf-8") for name in JS_FILES)
+
+
+JS = module_text()
+CSS = (HERE / "canvas.css").read_text(encoding="utf-8")
+_COMPONENT = st.components.v2.component("latent_canvas", js=JS, css=CSS, isolate_styles=True)
+
+
+def message(map_header: Mapping[str, Any], map_arrays: Mapping[str, np.ndarray],
+            decoder: tuple[dict, dict[str, np.ndarray]] | None, *, classes: Mapping[str, Any],
+            text: Mapping[str, str], state: Mapping[str, Any],
+            options: Mapping[str, Any] | None = None,
+            output_shape: tuple[int, ...] = ()) -> bytes:
+    """Everything the page needs for one map, as one binary message.
+
+    ``mount_id`` is a digest of everything but the arrays' bytes (those are named by
+    ``map_id``, which the caller derives from the model and data): the page ignores a
+    message whose ``mount_id`` it has already loaded, and keeps its pan and zoom across
+    messages with the same ``map_id``.
+    """
+    spec, weights = decoder if decoder is not None else (None, {})
+    header = {"map": dict(map_header), "classes": dict(classes), "text": dict(text),
+              "state": dict(state), "options": dict(options or {}), "decoder": spec,
+              "output_shape": list(output_shape)}
+    header["mount_id"] = hashlib.blake2s(json.dumps(header, sort_keys=True, default=str)
+                                         .encode(), digest_size=8).hexdigest()
+    header["map_id"] = map_header["map_id"]
+    return pack(header, {**map_arrays, **weights})
+
+
+def latent_canvas(payload: bytes, *, key: str,
+                  on_action: Callable[[], None] | None = None) -> Any:
+    """Mount the canvas; ``on_action`` runs (before the rerun) when the page sends an event,
+    readable with :func:`last_action`."""
+    return _COMPONENT(data=payload, key=key, on_action_change=on_action or (lambda: None),
+                      height="content")
+
+
+def last_action(key: str) -> dict[str, Any] | None:
+    """The event the canvas under ``key`` just sent, inside its ``on_action`` callback."""
+    result = st.session_state.get(key)
+    value = result.get("action") if isinstance(result, Mapping) else getattr(
+        result, "action", None)
+    return value if isinstance(value, dict) else None

@@ -1,0 +1,82 @@
+"""The page's decoder equals the library's ``decode`` for every shipped model, in real Chromium.
+
+The canvas's module (``app_lib/canvas``: the same text the component mounts) is imported
+into a blank page; each model's decoder is lowered and packed exactly as the Explore page
+sends it, 500 random codes are decoded in the page, and every pixel is compared with
+``model.decode``: at most 1e-4 apart with float32 weights.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+
+from ae_core import PCAEmbedder
+from ae_core.binpack import pack
+from ae_core.data import load_dataset
+from ae_core.io import load_model
+from ae_core.pretrained import list_pretrained
+from ae_core.webdecoder import decoder_program, program_parts
+from app_lib.canvas import module_text
+
+pytestmark = pytest.mark.browser
+
+CODES = 500
+TOLERANCE = 1e-4
+
+_DECODE_JS = """async ([moduleText, message, codes, dim]) => {
+  if (!window.__canvasModule) {
+    const url = URL.createObjectURL(new Blob([moduleText], {type: 'text/javascript'}));
+    window.__canvasModule = await import(url);
+  }
+  const {unpackMessage, createDecoder} = window.__canvasModule;
+  const bytes = Uint8Array.from(atob(message), (ch) => ch.charCodeAt(0));
+  const {header, arrays} = unpackMessage(bytes);
+  const decoder = createDecoder(header.decoder, arrays, 'dec:');
+  const z = Float64Array.from(atob(codes), (ch) => ch.charCodeAt(0));
+  const view = new Float64Array(new Uint8Array(z).buffer);
+  const n = view.length / dim, out = [];
+  for (let i = 0; i < n; i++) out.push(...decoder.decode(view.subarray(i * dim, (i + 1) * dim)));
+  const f32 = Float32Array.from(out);
+  let s = ''; const u8 = new Uint8Array(f32.buffer);
+  for (let i = 0; i < u8.length; i += 8192) s += String.fromCharCode(...u8.subarray(i, i + 8192));
+  return btoa(s);
+}"""
+
+
+def _models():
+    shipped = [(m.name, m.path) for m in list_pretrained()]
+    return [pytest.param(path, id=name) for name, path in shipped] + [
+        pytest.param("pca:digits", id="pca-digits-5")]
+
+
+@pytest.fixture(scope="module")
+def blank(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto("about:blank")
+    yield page
+    context.close()
+
+
+def _embedder(source):
+    if source == "pca:digits":
+        return PCAEmbedder(5).fit(load_dataset("digits").x_train)
+    return load_model(source)
+
+
+@pytest.mark.parametrize("source", _models())
+def test_the_page_decodes_exactly_what_the_library_decodes(blank, source):
+    embedder = _embedder(source)
+    spec, weights = program_parts(decoder_program(embedder))
+    message = pack({"decoder": spec}, weights)
+    dim = embedder.latent_dim
+    codes = np.random.default_rng(0).normal(size=(CODES, dim)) * 2.5
+    out = blank.evaluate(_DECODE_JS, [module_text(), base64.b64encode(message).decode(),
+                                      base64.b64encode(codes.astype("<f8").tobytes()).decode(),
+                                      dim])
+    in_page = np.frombuffer(base64.b64decode(out), dtype="<f4").reshape(CODES, -1)
+    expected = embedder.decode(codes).numpy().reshape(CODES, -1)
+    assert np.abs(in_page - expected).max() <= TOLERANCE
