@@ -6,7 +6,10 @@ A failing test leaves a screenshot in ``test-artifacts/`` (see conftest.py).
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.driver import start_training_from_form
@@ -113,3 +116,50 @@ def test_a_running_job_survives_a_refresh_and_a_visit_to_another_page(page, app_
                            timeout=60_000)
     assert "Stopped" in _text(page)
     assert page.evaluate(_EPOCH_JS, epochs) < epochs   # stopped early, not finished
+
+
+def _shapes_npz() -> bytes:
+    import io
+
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    x = rng.integers(0, 256, size=(80, 8, 8), dtype=np.uint8)
+    buf = io.BytesIO()
+    np.savez(buf, x=x, y=np.arange(80) % 2, class_names=np.array(["ring", "bar"]))
+    return buf.getvalue()
+
+
+def _pick_in_sidebar(page, which: int, option: str) -> None:
+    page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").nth(which).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_a_model_trained_on_an_uploaded_dataset_is_saved_and_offered(page, app_server):
+    """My data → upload → pick it in the sidebar → Train → "VAE 2-D" → Start → saved."""
+    dataset = f"도형 shapes {uuid.uuid4().hex[:4]}"   # a retried test starts afresh
+    model = f"{dataset}-vae-2d"
+    page.goto(app_server.url("/data", lang="en", dataset="digits"))
+    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
+        {"name": f"{dataset}.npz", "mimeType": "application/octet-stream",
+         "buffer": _shapes_npz()})
+    page.get_by_role("button", name="Save dataset").click()
+    page.wait_for_function("(t) => document.body.innerText.includes(t)",
+                           arg=f"Saved as {dataset}:")
+    _pick_in_sidebar(page, 0, dataset)
+    page.wait_for_function("(d) => new URL(location.href).searchParams.get('dataset') === d",
+                           arg=f"user:{dataset}")
+    page.locator("[data-testid=stSidebarNav] a", has_text="Train").click()
+    page.get_by_role("button", name="VAE 2-D").click()
+    start_training_from_form(page, 3)
+    page.wait_for_function("(t) => document.body.innerText.includes(t)",
+                           arg=f"Finished: saved as {model}", timeout=60_000)
+    assert "Training failed" not in _text(page)
+    assert f"VAE) · 2-D · {dataset}" in _text(page)       # the upload's own name, once
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "train_uploaded.png"), full_page=True)
+    _pick_in_sidebar(page, 1, f"{model} · mine")             # in the sidebar's models
+    page.locator("[data-testid=stSidebarNav] a", has_text="My models").click()
+    page.locator("[data-testid=stDataFrame]").wait_for()   # the table draws on a canvas:
+    picker = page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first
+    expect(picker.get_by_role("combobox")).to_have_value(model)  # the newest one, picked
