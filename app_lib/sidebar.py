@@ -18,9 +18,13 @@ def dataset_name(name: str, lang: str) -> str:
 
 
 def _dataset_label(name: str, lang: str) -> str:
-    """The dataset's name in a picker, saying when its files still need downloading."""
+    """The dataset's short name in a picker, saying when its files still need downloading
+    (a built-in one's full title and that note did not fit the sidebar at 1280 px)."""
     spec = DATASETS.get(name)
-    label = dataset_name(name, lang)
+    try:
+        label = t(f"dataset.short.{name}", lang)
+    except KeyError:  # an upload: its own name
+        label = dataset_name(name, lang)
     if spec is None or is_cached(spec):
         return label
     return f"{label} · {t('sidebar.not_cached', lang)}"

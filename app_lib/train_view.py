@@ -13,7 +13,7 @@ from ae_core.jobs import JobSpec
 from ae_core.models import make_config
 from ae_core.presets import PRESETS
 from ae_core.training import TrainConfig
-from app_lib.figures import PALETTE, class_color
+from app_lib.figures import PALETTE, chart_margin, chart_title, class_color
 from app_lib.i18n import t
 
 PREFIX = "tr_"
@@ -150,7 +150,7 @@ def loss_figure(history: list[dict[str, float]]) -> go.Figure:
                                      line={"dash": dash, "color": color},
                                      legendgroup=split, showlegend=col == 1), row=1, col=col)
         fig.update_xaxes(title_text=t("loss.epoch"), row=1, col=col)
-    fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(height=300, margin=chart_margin(title=True),
                       legend={"orientation": "h", "y": -0.3}, uirevision="losses")
     return fig
 
@@ -219,7 +219,7 @@ def probe_figure(codes: np.ndarray, labels: np.ndarray, names: list[str],
         name = names[int(k)] if 0 <= int(k) < len(names) else str(k)
         fig.add_trace(go.Scattergl(x=xy[sel, 0], y=xy[sel, 1], mode="markers", name=name,
                                    marker={"size": 5, "color": class_color(int(k))}))
-    fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(title=chart_title(title), height=380, margin=chart_margin(title=True),
                       legend={"title": t("map.legend")})
     if ranges is not None:
         fig.update_xaxes(range=ranges[0], autorange=False)

@@ -19,7 +19,7 @@ from app_lib.applications import (
     models_of,
     strip_png,
 )
-from app_lib.figures import PALETTE
+from app_lib.figures import PALETTE, chart_margin, chart_title, class_color
 from app_lib.i18n import bound, class_names, t
 
 N_WORST = 10
@@ -89,8 +89,8 @@ def _histogram(scores, flags, threshold) -> None:
                      go.Histogram(x=scores[flags], name=t("anom.anomalous"), opacity=0.6,
                                   marker_color=PALETTE[3], nbinsx=50)])
     fig.add_vline(x=threshold, line_dash="dash", line_color="#111")
-    fig.update_layout(barmode="overlay", height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      title={"text": t("anom.hist_title")},
+    fig.update_layout(barmode="overlay", height=320, margin=chart_margin(title=True),
+                      title=chart_title(t("anom.hist_title")),
                       xaxis={"title": {"text": t("anom.score")}})
     st.plotly_chart(fig, width="stretch", key="anom_hist")
 
@@ -117,8 +117,8 @@ def _roc(scores, flags, threshold) -> None:
                                 showlegend=False),
                      go.Scatter(x=[fpr[max(i, 0)]], y=[tpr[max(i, 0)]], mode="markers",
                                 marker={"size": 12, "color": "#111"}, name=t("anom.threshold"))])
-    fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      title={"text": f"ROC · AUROC = {anomaly_auroc(scores, flags):.3f}"},
+    fig.update_layout(height=340, margin=chart_margin(title=True),
+                      title=chart_title(f"ROC · AUROC = {anomaly_auroc(scores, flags):.3f}"),
                       xaxis={"title": {"text": t("anom.fpr")}, "range": [0, 1]},
                       yaxis={"title": {"text": t("anom.tpr")}, "range": [0, 1.02]})
     st.plotly_chart(fig, width="stretch", key="anom_roc")
@@ -131,14 +131,14 @@ def _map(codes, scores, flags, threshold, labels, names) -> None:
         m = labels == label
         if m.any():
             fig.add_trace(go.Scattergl(x=codes[m, 0], y=codes[m, 1], mode="markers", name=name,
-                                       marker={"size": 5, "color": PALETTE[label % len(PALETTE)],
+                                       marker={"size": 5, "color": class_color(label),
                                                "opacity": 0.5}))
     fig.add_trace(go.Scatter(x=codes[flagged, 0], y=codes[flagged, 1], mode="markers",
                              name=t("anom.flagged"),
                              marker={"symbol": "circle-open", "size": 11, "color": "#d00",
                                      "line": {"width": 2}}))
-    fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      title={"text": t("anom.map_title")})
+    fig.update_layout(height=420, margin=chart_margin(title=True),
+                      title=chart_title(t("anom.map_title")))
     st.plotly_chart(fig, width="stretch", key="anom_map",
                     config=figures.session_gl_config())
 

@@ -12,7 +12,7 @@ from ae_core.metrics import psnr
 from app_lib import cache, catalog, nav, widgets
 from app_lib.applications import models_of, sample_rows, strip_png
 from app_lib.catalog import ModelChoice
-from app_lib.figures import PALETTE
+from app_lib.figures import PALETTE, chart_margin, chart_title
 from app_lib.i18n import bound, t
 
 N_SHOWN = 8
@@ -73,8 +73,8 @@ def _chart(sel, den, plain, kind, level) -> None:
                                 line={"color": PALETTE[i % len(PALETTE)]})
                      for i, (k, ys) in enumerate(curves.items())])
     fig.add_vline(x=level, line_dash="dot", line_color="#888")
-    fig.update_layout(height=360, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      title={"text": t("den.chart_title")},
+    fig.update_layout(height=360, margin=chart_margin(title=True),
+                      title=chart_title(t("den.chart_title")),
                       xaxis={"title": {"text": t(f"den.level.{kind}")}},
                       yaxis={"title": {"text": "PSNR (dB)"}, "range": [0, 40]})
     st.plotly_chart(fig, width="stretch", key="den_chart")

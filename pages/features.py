@@ -10,7 +10,7 @@ from ae_core.applications import label_efficiency
 from ae_core.errors import AECoreError
 from app_lib import cache, catalog, nav, widgets
 from app_lib.applications import background, features_task_key, models_of
-from app_lib.figures import PALETTE
+from app_lib.figures import PALETTE, chart_margin, chart_title
 from app_lib.i18n import bound, t
 
 N_PER_CLASS = (10, 100, 1000)
@@ -78,8 +78,8 @@ def main() -> None:
     fig = go.Figure([go.Scatter(x=list(N_PER_CLASS), y=row[clf], mode="lines+markers",
                                 name=name, line={"color": PALETTE[i % len(PALETTE)]})
                      for i, (name, row) in enumerate(result.items())])
-    fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      title={"text": t("feat.chart_title", clf=t(f"feat.clf.{clf}"))},
+    fig.update_layout(height=420, margin=chart_margin(title=True),
+                      title=chart_title(t("feat.chart_title", clf=t(f"feat.clf.{clf}"))),
                       xaxis={"type": "log", "title": {"text": t("feat.x")}},
                       yaxis={"title": {"text": t("feat.y")}, "range": [0, 1]})
     st.plotly_chart(fig, width="stretch", key="feat_chart")

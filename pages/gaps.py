@@ -32,7 +32,7 @@ from ae_core.sampling import (
 )
 from app_lib import cache, catalog, figures, nav, widgets
 from app_lib.catalog import ModelChoice
-from app_lib.figures import PALETTE, class_color, class_colors, point_size
+from app_lib.figures import PALETTE, chart_margin, class_color, class_colors, point_size
 from app_lib.i18n import bound, class_names, t
 
 N_SAMPLES = 500
@@ -110,7 +110,7 @@ def _grid_figure(grid: ManifoldGrid, images: np.ndarray) -> go.Figure:
                       y0=w.y1 - (r + 1) * dy, y1=w.y1 - r * dy, line={"width": 0},
                       fillcolor=GAP_FILL, layer="above", name="gap")
     fig.update_layout(
-        height=420, margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
+        height=420, margin=chart_margin(), showlegend=False,
         dragmode=False, clickmode="event", hovermode="closest", plot_bgcolor="#ffffff",
         images=[{"source": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
                  "xref": "x", "yref": "y", "x": w.x0, "y": w.y1, "sizex": w.width,
@@ -180,7 +180,7 @@ def _beta_view(dataset: str, names: list[str]) -> None:
     fig.update_xaxes(title_text="β", type="category")
     fig.update_yaxes(range=[0, 1], row=1, col=1)
     fig.update_yaxes(range=[0, dims + 0.2], dtick=1, row=1, col=3)
-    fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(height=300, margin=chart_margin(title=True),
                       legend={"orientation": "h", "y": -0.3})
     st.plotly_chart(fig, width="stretch", key="gaps_beta_summary")
     maps = make_subplots(rows=1, cols=len(betas), horizontal_spacing=0.02, subplot_titles=[
@@ -200,7 +200,7 @@ def _beta_view(dataset: str, names: list[str]) -> None:
         maps.update_xaxes(showticklabels=False, range=[-3, 3], row=1, col=i)
         maps.update_yaxes(showticklabels=False, range=[-3, 3], row=1, col=i,
                           scaleanchor=f"x{i if i > 1 else ''}", scaleratio=1)
-    maps.update_layout(height=260, margin={"l": 10, "r": 10, "t": 40, "b": 10}, dragmode=False)
+    maps.update_layout(height=260, margin=chart_margin(title=True), dragmode=False)
     st.plotly_chart(maps, width="stretch", key="gaps_beta_maps",
                     config=figures.session_gl_config())
     st.caption(t("gaps.convention"))
@@ -225,7 +225,7 @@ def _gap_figure(report: GapReport, labels: np.ndarray, names: list[str]) -> go.F
                 marker={"size": max(size - 2, 2), "color": class_color(label)},
                 hovertemplate=f"{name}<extra></extra>"))
     fig = go.Figure(traces)
-    fig.update_layout(height=460, margin={"l": 10, "r": 10, "t": 10, "b": 10}, showlegend=False,
+    fig.update_layout(height=460, margin=chart_margin(), showlegend=False,
                       dragmode=False)
     fig.update_xaxes(range=[w.x0, w.x1], title_text=t("gaps.axis", i=1))
     fig.update_yaxes(range=[w.y0, w.y1], title_text=t("gaps.axis", i=2),
@@ -292,7 +292,7 @@ def main() -> None:
                       caption=t("gaps.samples_caption", n=len(shown)))
             hist = go.Figure(go.Bar(x=names, y=scores["class_histogram"],
                                     marker_color=class_colors(len(names))))
-            hist.update_layout(height=220, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+            hist.update_layout(height=220, margin=chart_margin(),
                                yaxis={"title": {"text": t("gaps.share")}})
             col.plotly_chart(hist, width="stretch", key=f"gaps_hist_{choice.key}")
             rows.append({t("compare.method"): choice.name, t("gaps.sampler"): how,

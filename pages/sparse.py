@@ -19,7 +19,7 @@ from app_lib.applications import (
     sparse_task_key,
     strip_png,
 )
-from app_lib.figures import PALETTE
+from app_lib.figures import PALETTE, chart_margin, chart_title
 from app_lib.i18n import bound, t
 
 FIRE_LEVELS = (0.001, 0.01, 0.05, 0.1, 0.2, 0.5)
@@ -75,15 +75,15 @@ def _inspect(model, x, key: str, fire: float) -> None:
     if rho is not None:
         bars.add_hline(y=rho, line_dash="dash", line_color="#111",
                        annotation_text=f"ρ = {rho:g}")
-    bars.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                       title={"text": t("sparse.bars_title")},
+    bars.update_layout(height=300, margin=chart_margin(title=True),
+                       title=chart_title(t("sparse.bars_title")),
                        xaxis={"title": {"text": t("sparse.unit")}, "type": "category"})
     st.plotly_chart(bars, width="stretch", key=f"{key}_bars")
     hist = go.Figure(go.Histogram(x=codes.ravel(), nbinsx=60, marker_color=PALETTE[2]))
     hist.add_vline(x=fire, line_dash="dash", line_color="#d00",
                    annotation_text=t("sparse.fire_line", v=f"{fire:g}"))
-    hist.update_layout(height=260, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                       title={"text": t("sparse.hist_title")}, yaxis={"type": "log"})
+    hist.update_layout(height=260, margin=chart_margin(title=True),
+                       title=chart_title(t("sparse.hist_title")), yaxis={"type": "log"})
     st.plotly_chart(hist, width="stretch", key=f"{key}_hist")
 
 
