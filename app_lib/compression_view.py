@@ -26,6 +26,13 @@ def log_range(sizes: Sequence[float], pad: float = PAD) -> list[float]:
     return [math.log10(min(positive) / pad), math.log10(max(positive) * pad)]
 
 
+def byte_ticks(axis_range: list[float]) -> list[float]:
+    """Powers of two inside a log axis's range: a code value's bits double from step to
+    step, so its size does too (¼, ½, 1, 2, 4… bytes read better than 2, 5, 1, 2, 5)."""
+    lo, hi = (10 ** v for v in axis_range)
+    return [2.0 ** k for k in range(-6, 24) if lo <= 2.0 ** k <= hi]
+
+
 def rate_figure(curves: Mapping[str, list[tuple[float, float]]], bits: Sequence[int],
                 chosen: int, png: float) -> go.Figure:
     """One line per method (bytes, PSNR) over ``bits``; diamonds at ``chosen`` bits; PNG's
@@ -44,9 +51,11 @@ def rate_figure(curves: Mapping[str, list[tuple[float, float]]], bits: Sequence[
     fig.add_vline(x=png, line_dash="dash", line_color="#111")  # a shape: x in bytes
     fig.add_annotation(x=math.log10(png), y=1, yref="paper", yanchor="bottom",
                        text=t("comp.png", size=f"{png:.0f}"), showarrow=False)
+    span = log_range(sizes)
+    ticks = byte_ticks(span)
     fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       title={"text": t("comp.chart_title")},
-                      xaxis={"type": "log", "title": {"text": t("comp.x")},
-                             "range": log_range(sizes)},
+                      xaxis={"type": "log", "title": {"text": t("comp.x")}, "range": span,
+                             "tickvals": ticks, "ticktext": [f"{v:g}" for v in ticks]},
                       yaxis={"title": {"text": "PSNR (dB)"}})
     return fig

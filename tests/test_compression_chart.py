@@ -39,3 +39,10 @@ def test_the_compression_page_chart_spans_the_bytes_it_shows():
     png = next(s for s in spec["layout"]["shapes"] if s.get("type") == "line")["x0"]
     assert len(sizes) > 10
     _within_the_data(spec, [*sizes, png])
+
+
+def test_the_ticks_are_powers_of_two_within_the_axis():
+    fig = rate_figure({"PCA 2-D": [(2 * b / 8, 10 + b) for b in BITS]}, BITS, 4, png=123.0)
+    ticks = list(fig.layout.xaxis.tickvals)
+    assert ticks == [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128]
+    assert list(fig.layout.xaxis.ticktext)[:3] == ["0.25", "0.5", "1"]
