@@ -18,7 +18,8 @@ import torch
 from ae_core import PCAEmbedder, codecache, load_model
 from ae_core.data import DATASETS, Dataset, data_dir, load_dataset
 from ae_core.data.library import DatasetLibrary, is_user_dataset
-from ae_core.latent import LatentSpace, browser_map, locate_row
+from ae_core.imaging import png_bytes, tile
+from ae_core.latent import LatentSpace, browser_map, interpolation_path, locate_row
 from ae_core.threads import torch_threads
 from ae_core.webdecoder import UnsupportedDecoder, decoder_program, program_parts
 from app_lib import catalog
@@ -163,6 +164,21 @@ def canvas_parts(dataset: str, choice: ModelChoice, split: str):
     """The latent canvas's map header and arrays and the decoder's ops and weights (None when
     the page cannot run this decoder), built once per map and shared by every session."""
     return _canvas_parts(dataset, choice, split, catalog.model_stamp(choice))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _interpolation(dataset: str, choice: ModelChoice, stamp: float, a: tuple[float, ...],
+                   b: tuple[float, ...], steps: int, method: str) -> tuple[np.ndarray, bytes]:
+    frames = get_model(dataset, choice).decode(interpolation_path(a, b, steps, method))
+    return frames, png_bytes(tile(frames, steps, pad=1), target=112 * steps)
+
+
+def interpolation(dataset: str, choice: ModelChoice, a, b, steps: int, method: str
+                  ) -> tuple[np.ndarray, bytes]:
+    """The A→B frames and their strip as a PNG, shared by every session: a click on the map
+    reruns the part of the page that shows the strip, and must not decode it again."""
+    return _interpolation(dataset, choice, catalog.model_stamp(choice),
+                          tuple(float(v) for v in a), tuple(float(v) for v in b), steps, method)
 
 
 def image_at(dataset: Dataset, split: str, row: int) -> np.ndarray:

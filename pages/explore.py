@@ -15,8 +15,8 @@ import streamlit as st
 
 from ae_core.data import DATASETS
 from ae_core.errors import AECoreError
-from ae_core.imaging import error_image, gif_bytes, png_bytes, tile
-from ae_core.latent import codes_csv_bytes, codes_npy_bytes, interpolation_path
+from ae_core.imaging import error_image, gif_bytes, png_bytes
+from ae_core.latent import codes_csv_bytes, codes_npy_bytes
 from ae_core.metrics import mse_per_pixel
 from app_lib import cache, canvas, catalog, explorer, figures, nav, state, widgets
 from app_lib.i18n import bound, class_names, current_language, dataset_title, t
@@ -109,7 +109,7 @@ def explore_view(sel, choice, model, space, names, data):
     state.sync_url(explorer.url_extras(sid, space))
     st.caption(t("canvas.hint"))
     st.divider()
-    _interpolation(sid, choice, model, space, names)
+    _interpolation(sid, sel, choice, space, names)
 
 
 def _server_generated(model, space, z) -> None:
@@ -140,7 +140,7 @@ def _clicked_image(sid, model, space, names, data, split) -> None:
 # ------------------------------------------------------------------ interpolation
 
 
-def _interpolation(sid, choice, model, space, names) -> None:
+def _interpolation(sid, sel, choice, space, names) -> None:
     st.subheader(t("interp.title"))
     st.caption(t("interp.help"))
     ab = explorer.endpoints(sid, space)
@@ -151,8 +151,7 @@ def _interpolation(sid, choice, model, space, names) -> None:
         what = (t("interp.row", index=row, label=names[int(space.labels[row])])
                 if row is not None else t("interp.free", z=_fmt(z)))
         st.caption(t("interp.point", name=which.upper(), what=what))
-    frames = model.decode(interpolation_path(ab["a"][0], ab["b"][0], steps, method))
-    strip = png_bytes(tile(frames, steps, pad=1), target=112 * steps)
+    frames, strip = cache.interpolation(sel.dataset, choice, ab["a"][0], ab["b"][0], steps, method)
     st.image(strip, alt=t("interp.title"), width="stretch", output_format="PNG")
     left, right = st.columns(2)
     left.download_button(t("interp.png"), strip, file_name="interpolation.png",

@@ -226,3 +226,25 @@ def test_the_interpolation_strip_follows_the_endpoints_the_canvas_sent():
     header, _ = canvas_message(at)
     assert header["state"]["a_row"] == 0 and header["state"]["method"] == "linear"
     assert any(c.value.startswith("A: image #0") for c in at.caption)
+
+
+def test_a_decoder_the_page_cannot_run_is_decoded_on_the_server(monkeypatch):
+    import streamlit as st
+
+    from ae_core.webdecoder import UnsupportedDecoder
+    from app_lib import cache
+
+    def refuse(embedder):
+        raise UnsupportedDecoder("the page cannot run this decoder")
+
+    monkeypatch.setattr(cache, "decoder_program", refuse)
+    st.cache_resource.clear()
+    try:
+        at = open_app(model="pretrained:digits-ae-2d")
+        assert_clean(at)
+        header, arrays = canvas_message(at)
+        assert header["decoder"] is None and not any(k.startswith("dec:") for k in arrays)
+        assert header["output_shape"] == [1, 8, 8]
+        assert image_urls(at, "Decoded at this position")  # the server's image, beside the map
+    finally:
+        st.cache_resource.clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -10,11 +9,7 @@ from streamlit.testing.v1 import AppTest
 FLOOR = Path(__file__).resolve().parents[1] / "benchmarks" / "floor_app.py"
 
 
-def test_the_floor_page_has_a_10k_point_webgl_map_and_an_image():
+def test_the_floor_page_is_one_line_with_the_title_the_benchmark_waits_for():
     at = AppTest.from_file(str(FLOOR), default_timeout=30).run()
     assert not at.exception
-    [chart] = at.get("plotly_chart")
-    spec = json.loads(chart.proto.spec)
-    assert {trace["type"] for trace in spec["data"]} == {"scattergl"}
-    assert sum(len(trace["customdata"]["bdata"]) > 0 for trace in spec["data"]) == 10
-    assert [e.type for e in at.main][-1] == "image"
+    assert len(at.main.children) == 1 and at.title[0].value == "Floor"

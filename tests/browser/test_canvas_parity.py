@@ -80,3 +80,48 @@ def test_the_page_decodes_exactly_what_the_library_decodes(blank, source):
     in_page = np.frombuffer(base64.b64decode(out), dtype="<f4").reshape(CODES, -1)
     expected = embedder.decode(codes).numpy().reshape(CODES, -1)
     assert np.abs(in_page - expected).max() <= TOLERANCE
+
+
+_MOUNT_JS = """async ([moduleText, message]) => {
+  if (!window.__canvasModule) {
+    const url = URL.createObjectURL(new Blob([moduleText], {type: 'text/javascript'}));
+    window.__canvasModule = await import(url);
+  }
+  document.body.replaceChildren();
+  const host = document.createElement('div');
+  host.style.width = '900px';
+  document.body.appendChild(host);
+  const bytes = Uint8Array.from(atob(message), (ch) => ch.charCodeAt(0));
+  window.__canvasModule.default({data: bytes, parentElement: host, setTriggerValue: () => {}});
+  await new Promise(requestAnimationFrame);
+  const c = window.__latentCanvas;
+  return {fallback: c.fallback.hidden ? null : c.fallback.textContent, image: !c.image.hidden,
+          sliders: c.sliderInputs.length};
+}"""
+
+
+def test_a_canvas_without_a_decoder_says_the_image_comes_from_the_server(blank):
+    from ae_core.latent import LatentSpace, browser_map
+    from app_lib.canvas import message
+
+    rng = np.random.default_rng(1)
+    space = LatentSpace.build(rng.normal(size=(40, 2)), rng.integers(0, 2, 40))
+    header, arrays = browser_map(space)
+    header["map_id"] = "test"
+    note = "decoded on the server"
+    text = {key: key for key in ("zoom_in", "zoom_out", "reset_view", "center", "hover_preview",
+                                 "manifold", "manifold_help", "grid_n", "points",
+                                 "grid_download", "legend", "legend_help", "generated",
+                                 "preview", "set_a", "set_b", "set_a_help", "set_b_help",
+                                 "spherical", "spherical_help", "image_png", "sliders",
+                                 "prior_band", "slider_help", "position", "gap_on", "gap_edge",
+                                 "gap_gap", "gap_explain", "slider", "gap_detail", "gap_exact",
+                                 "x_axis", "y_axis", "note")}
+    text["server_decode"] = note
+    state = {"z": [0.0, 0.0], "row": None, "a": [0.0, 0.0], "a_row": None, "b": [1.0, 1.0],
+             "b_row": None, "method": "linear"}
+    payload = message(header, arrays, None, classes={"names": ["a", "b"],
+                                                     "colors": ["#4e79a7", "#f28e2b"]},
+                      text=text, state=state, output_shape=(1, 8, 8))
+    shown = blank.evaluate(_MOUNT_JS, [module_text(), base64.b64encode(payload).decode()])
+    assert shown == {"fallback": note, "image": False, "sliders": 2}
