@@ -85,7 +85,9 @@ export class LatentCanvas {
     this.legend = el("div", "lc-legend", mapCol);
     this.note = el("div", "lc-note", mapCol);
     const side = el("div", "lc-side", this.root);
-    this.imageTitle = el("div", "lc-title", side);
+    const head = el("div", "lc-head", side);
+    this.imageTitle = el("div", "lc-title", head);
+    this.imageTools = el("span", "lc-tools", head);
     const frame = el("div", "lc-imageframe", side);
     this.image = el("canvas", "lc-image", frame);
     this.fallback = el("div", "lc-fallback", frame);
@@ -194,7 +196,8 @@ export class LatentCanvas {
     } else {
       this.slerpBox = null;
     }
-    if (this.decoder) this.button(this.abRow, "⬇ PNG", T.image_png,
+    this.imageTools.replaceChildren();
+    if (this.decoder) this.button(this.imageTools, "⬇ PNG", T.image_png,
       () => this.downloadCanvas(this.image, "decoded.png", Math.max(1, Math.round(280 / w))));
     this.slidersTitle.textContent = T.sliders;
     this.sliders.replaceChildren();
@@ -243,9 +246,9 @@ export class LatentCanvas {
   // ------------------------------------------------------------ data
 
   load(bytes, unpack, createDecoder) {
+    if (messageHeader(bytes).mount_id === this.mountId) return false;
     const msg = unpack(bytes);
     const h = msg.header;
-    if (h.mount_id === this.mountId) return false;
     const sameMap = h.map_id === this.mapId;
     this.mountId = h.mount_id;
     this.mapId = h.map_id;
@@ -422,13 +425,18 @@ export class LatentCanvas {
     this.stats.frames += 1;
   }
 
+  font() {
+    // the page's own family (the app ships a Korean webfont): canvas text does not inherit it
+    return getComputedStyle(this.root).fontFamily || "sans-serif";
+  }
+
   drawAxes(ctx) {
     const p = this.plot, T = this.text;
     ctx.strokeStyle = "#9aa0a6";
     ctx.lineWidth = 1;
     ctx.strokeRect(p.x + 0.5, p.y + 0.5, p.w - 1, p.h - 1);
     ctx.fillStyle = "#31333f";
-    ctx.font = "11px sans-serif";
+    ctx.font = `11px ${this.font()}`;
     const [x0, x1, y0, y1] = this.visibleWindow();
     const sx = niceStep(x1 - x0, Math.max(3, p.w / 90)), sy = niceStep(y1 - y0, Math.max(3, p.h / 70));
     ctx.textAlign = "center";
@@ -445,7 +453,7 @@ export class LatentCanvas {
       ctx.fillRect(p.x - 4, py, 4, 1);
       ctx.fillText(tickLabel(v, sy), p.x - 6, py);
     }
-    ctx.font = "12px sans-serif";
+    ctx.font = `12px ${this.font()}`;
     ctx.textAlign = "center";
     ctx.textBaseline = "bottom";
     ctx.fillText(T.x_axis, p.x + p.w / 2, this.cssH - 2);
@@ -500,7 +508,7 @@ export class LatentCanvas {
       ctx.stroke();
       ctx.fill();
       ctx.fillStyle = "#fff";
-      ctx.font = "bold 10px sans-serif";
+      ctx.font = `bold 10px ${this.font()}`;
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       ctx.fillText(which.toUpperCase(), sx, sy + 0.5);
@@ -618,7 +626,9 @@ export class LatentCanvas {
     this.lastReading = r;
     this.verdict.dataset.verdict = r.verdict;
     this.verdict.textContent = `${{ on: "✓", edge: "⚠", gap: "✗" }[r.verdict]} ${T["gap_" + r.verdict]}`;
-    const exact = exactRow !== null && exactRow !== undefined && r.distance < 1e-9;
+    // a clicked (or hovered) image's position is its code: say which image, not a distance
+    // (for d > 2 the page holds float16 codes, a hair away from the server's own)
+    const exact = exactRow !== null && exactRow !== undefined;
     if (exact || r.distance < 1e-9) {
       this.verdictNote.textContent = fmt(T.gap_exact, { row: exact ? exactRow : r.row });
       return;

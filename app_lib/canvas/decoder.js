@@ -27,6 +27,13 @@ function float16Table() {
   return F16_TABLE;
 }
 
+export function messageHeader(bytes) {
+  // the JSON header alone, without copying the arrays: enough to tell a message seen before
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.getUint32(4, true);
+  return JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+}
+
 export function unpackMessage(bytes) {
   // copy into a fresh buffer: the bytes arrive as a view at an arbitrary (unaligned) offset
   const buffer = bytes.slice().buffer;

@@ -162,6 +162,9 @@ def test_the_canvas_speaks_korean(explore, page):
     page.get_by_text("클래스", exact=True).first.wait_for()
     assert page.locator("button.lc-set-a").inner_text() == "여기를 A로"
     assert driver.read("c.verdict.textContent").endswith("매니폴드 위")
+    # the axis titles are drawn on the canvas: in the app's shipped Korean face, not boxes
+    assert "Noto Sans KR" in driver.read("c.font()")
+    assert page.evaluate("() => document.fonts.check('12px \"Noto Sans KR\"', '잠재')")
 
 
 def test_the_page_draws_what_the_library_decodes(explore, page):
