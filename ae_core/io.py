@@ -102,22 +102,26 @@ def atomic_write(path: Path, data: bytes) -> None:
 def read_header(data: bytes, source: str = "the file") -> dict[str, Any]:
     """Parse the safetensors JSON header and our metadata without touching tensors."""
     if len(data) < 8:
-        raise ModelFileError(f"{source} is too short to be a model file.")
+        raise ModelFileError(f"{source} is too short to be a model file.",
+                             code="model_file.not_model")
     (n,) = struct.unpack("<Q", data[:8])
     if n > MAX_HEADER_BYTES or 8 + n > len(data):
         raise ModelFileError(f"{source} is not a Latent Explorer model file "
-                             "(not safetensors, or truncated).")
+                             "(not safetensors, or truncated).", code="model_file.not_model")
     try:
         header = json.loads(data[8:8 + n].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ModelFileError(f"{source} has an unreadable header: it is not a "
-                             "Latent Explorer model file.") from e
+                             "Latent Explorer model file.", code="model_file.not_model") from e
     meta = header.get("__metadata__") if isinstance(header, dict) else None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelFileError(f"{source} is a safetensors file but not a Latent Explorer model.")
+        raise ModelFileError(f"{source} is a safetensors file but not a Latent Explorer model.",
+                             code="model_file.not_model")
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelFileError(f"{source} uses model-file format {meta.get('format_version')!r}; "
-                             f"this version reads format {FORMAT_VERSION}.")
+                             f"this version reads format {FORMAT_VERSION}.",
+                             code="model_file.version", found=str(meta.get("format_version")),
+                             supported=FORMAT_VERSION)
     try:
         config = json.loads(meta["config"])
         metadata = json.loads(meta.get("metadata", "{}"))
@@ -131,7 +135,8 @@ def read_header(data: bytes, source: str = "the file") -> dict[str, Any]:
 def model_from_bytes(data: bytes, source: str = "the file") -> AutoEncoder:
     """Validate and load a model; refuses anything that is not exactly what it claims."""
     if len(data) > MAX_FILE_BYTES:
-        raise ModelFileError(f"{source} is larger than {MAX_FILE_BYTES // 2**20} MB.")
+        raise ModelFileError(f"{source} is larger than {MAX_FILE_BYTES // 2**20} MB.",
+                             code="model_file.too_large", mb=MAX_FILE_BYTES // 2**20)
     header = read_header(data, source)
     try:
         config = config_from_dict(header["config"])
@@ -162,7 +167,8 @@ def load_model(path: str | os.PathLike, device: str | torch.device | None = None
     except OSError as e:
         raise ModelFileError(f"Cannot read model file '{path}': {e.strerror}.") from e
     if size > MAX_FILE_BYTES:
-        raise ModelFileError(f"'{path.name}' is larger than {MAX_FILE_BYTES // 2**20} MB.")
+        raise ModelFileError(f"'{path.name}' is larger than {MAX_FILE_BYTES // 2**20} MB.",
+                             code="model_file.too_large", mb=MAX_FILE_BYTES // 2**20)
     model = model_from_bytes(path.read_bytes(), f"'{path.name}'")
     return model.to(device) if device is not None else model
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import torch
 
-from ae_core.errors import AECoreError
+from ae_core.errors import AECoreError, error_kind
 from ae_core.threads import lower_current_thread_priority
 
 ACTIVE = ("queued", "running", "stopping")
@@ -110,6 +110,7 @@ class JobSnapshot:
     metrics: dict[str, Any]
     divergence: tuple[float, int] | None = None
     save_error: str | None = None  # the trained model is kept: see TrainingJob.save_as
+    error: dict[str, Any] | None = None  # a failure's kind (ae_core.errors.error_kind)
 
     @property
     def unsaved(self) -> bool:
@@ -138,7 +139,7 @@ class TrainingJob:
             "status": "queued", "message": "", "progress": 0.0, "epoch": 0,
             "epochs": int(spec.train.get("epochs", 0)), "history": [], "probe_codes": [],
             "probe_labels": None, "model_name": None, "metrics": {}, "divergence": None,
-            "save_error": None,
+            "save_error": None, "error": None,
         }
         self._started = time.perf_counter()
         self._samples: deque[tuple[float, float]] = deque(maxlen=int(4 * ETA_WINDOW_S /
@@ -181,7 +182,7 @@ class TrainingJob:
         return JobSnapshot(self.id, self.owner, self.spec, s["status"], s["message"], progress,
                            s["epoch"], s["epochs"], elapsed, eta, history, probes,
                            s["probe_labels"], s["model_name"], dict(s["metrics"]),
-                           s["divergence"], s["save_error"])
+                           s["divergence"], s["save_error"], s["error"])
 
     # ----- the worker -----------------------------------------------------------
     def _set(self, **changes: Any) -> None:
@@ -193,10 +194,11 @@ class TrainingJob:
         try:
             self._train_and_store()
         except AECoreError as e:
-            self._set(status="failed", message=str(e))
+            self._set(status="failed", message=str(e), error=error_kind(e))
         except Exception as e:  # a bug must end the job visibly, never kill the app
             traceback.print_exc()
-            self._set(status="failed", message=f"Training failed: {type(e).__name__}: {e}")
+            self._set(status="failed", message=f"Training failed: {type(e).__name__}: {e}",
+                      error=error_kind(e))
         finally:
             self._finished_at = time.perf_counter()
 
@@ -322,10 +324,11 @@ class JobRegistry:
             running = [j for j in self._jobs.values() if j.snapshot().active]
             if any(j.owner == owner for j in running):
                 raise JobRefused("A training job is already running in this session; stop it "
-                                 "or wait for it to finish.")
+                                 "or wait for it to finish.", code="job.busy_session")
             if len(running) >= self.max_running:
                 raise JobRefused(f"{len(running)} training jobs are already running on this "
-                                 "machine (the limit); try again when one finishes.")
+                                 "machine (the limit); try again when one finishes.",
+                                 code="job.busy_machine", count=len(running))
             if self.threads:
                 # one intra-op thread per job leaves a core for the UI on a 2-core machine
                 torch.set_num_threads(self.threads)

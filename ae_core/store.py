@@ -34,12 +34,15 @@ _LOCK = threading.Lock()
 class StoreError(AECoreError):
     """A store operation was refused (bad name, name taken, no such model)."""
 
+    code = "store"
+
 
 class NameReserved(StoreError):
     """The name belongs to a shipped model: two list entries with one name would confuse."""
 
     def __init__(self, name: str):
-        super().__init__(f"'{name}' is the name of a shipped model; choose another name.")
+        super().__init__(f"'{name}' is the name of a shipped model; choose another name.",
+                         code="store.reserved", name=name)
         self.name = name
 
 
@@ -88,7 +91,8 @@ def validate_name(name: str) -> str:
     if (not NAME_PATTERN.match(name) or name in (".", "..") or ".." in name
             or len(name.encode("utf-8")) > MAX_NAME_BYTES):
         raise StoreError(f"'{name}' is not a valid model name: use up to 80 letters, digits, "
-                         "spaces, '.', '_' or '-', starting with a letter or digit.")
+                         "spaces, '.', '_' or '-', starting with a letter or digit.",
+                         code="store.bad_name", name=name)
     return name
 
 
@@ -158,7 +162,8 @@ class ModelStore:
         if self.is_reserved(name):
             raise NameReserved(name)
         if self.exists(name):
-            raise StoreError(f"A model named '{name}' already exists.")
+            raise StoreError(f"A model named '{name}' already exists.", code="store.exists",
+                             name=name)
         return name
 
     def path(self, name: str) -> Path:
@@ -192,7 +197,8 @@ class ModelStore:
 
         path = self.path(name)
         if not path.is_file():
-            raise StoreError(f"There is no stored model named '{name}'.")
+            raise StoreError(f"There is no stored model named '{name}'.", code="store.missing",
+                             name=name)
         return load_model(path)
 
     def import_bytes(self, data: bytes, name: str, overwrite: bool = False) -> StoredModel:
@@ -206,16 +212,19 @@ class ModelStore:
             raise NameReserved(validate_name(new))
         with _LOCK:
             if not src.is_file():
-                raise StoreError(f"There is no stored model named '{old}'.")
+                raise StoreError(f"There is no stored model named '{old}'.", code="store.missing",
+                                 name=old)
             if dst.exists():
-                raise StoreError(f"A model named '{validate_name(new)}' already exists.")
+                raise StoreError(f"A model named '{validate_name(new)}' already exists.",
+                                 code="store.exists", name=validate_name(new))
             os.replace(src, dst)
         return self._describe(dst)
 
     def delete(self, name: str) -> None:
         path = self.path(name)
         if not path.is_file():
-            raise StoreError(f"There is no stored model named '{name}'.")
+            raise StoreError(f"There is no stored model named '{name}'.", code="store.missing",
+                             name=name)
         path.unlink()
 
     def unique_name(self, stem: str) -> str:
@@ -237,7 +246,8 @@ class ModelStore:
             raise NameReserved(validate_name(name))
         with _LOCK:
             if path.exists() and not overwrite:
-                raise StoreError(f"A model named '{validate_name(name)}' already exists.")
+                raise StoreError(f"A model named '{validate_name(name)}' already exists.",
+                                 code="store.exists", name=validate_name(name))
             atomic_write(path, data)
         return self._describe(path)
 

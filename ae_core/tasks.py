@@ -172,7 +172,8 @@ class TaskBoard:
             running = sum(t.state().running for t in self._tasks.values())
             if running >= self.max_running:
                 raise TaskRefused(f"{running} background computations are already running on "
-                                  "this machine (the limit); try again when one finishes.")
+                                  "this machine (the limit); try again when one finishes.",
+                                  code="task.busy", count=running)
             task = BackgroundTask(key, fn)
             self._tasks[key] = task
             self._evict()

@@ -45,6 +45,115 @@ STRINGS: dict[str, dict[str, str]] = {
     "variant.pca": {"en": "principal component analysis", "ko": "주성분 분석"},
     "error.model": {"en": "This model could not be loaded: {error}",
                     "ko": "이 모델을 불러올 수 없습니다: {error}"},
+    # ----- library errors by kind (ae_core.errors; app_lib.messages): what to do, no jargon
+    "err.details": {"en": "Technical details (the original message, in English)",
+                    "ko": "기술 정보 (영어 원문 메시지)"},
+    "err.details_files": {"en": "Which files go where, and where to download them",
+                          "ko": "어떤 파일을 어디에 둘지, 어디서 내려받을지"},
+    "err.error": {"en": "Something went wrong; the technical details below say what.",
+                  "ko": "문제가 생겼습니다. 아래 기술 정보에 원인이 있습니다."},
+    "err.unexpected": {
+        "en": "An unexpected error ({type}) stopped it. Try again, perhaps with other settings; "
+              "if it happens again, pass the technical details below to whoever runs the app.",
+        "ko": "예상하지 못한 오류({type})로 멈췄습니다. 설정을 바꿔 다시 해 보세요. 계속되면 아래 "
+              "기술 정보를 앱 관리자에게 전해 주세요.",
+    },
+    "err.data": {
+        "en": "This data cannot be used as it is (its format, size or values do not fit). "
+              "Compare it with the formats described on My data.",
+        "ko": "이 데이터는 그대로 쓸 수 없습니다(형식, 크기 또는 값이 맞지 않습니다). "
+              "'내 데이터' 페이지의 형식 설명과 비교해 보세요.",
+    },
+    "err.corrupt_file": {
+        "en": "A data file is damaged. Delete it and download it again.",
+        "ko": "데이터 파일이 손상되었습니다. 파일을 지우고 다시 내려받으세요.",
+    },
+    "err.dataset_unavailable": {
+        "en": "The dataset's files are not on this computer and cannot be downloaded now. "
+              "Connect to the internet and try again, or copy the files listed below there.",
+        "ko": "데이터셋 파일이 이 컴퓨터에 없고 지금은 내려받을 수 없습니다. 인터넷에 연결한 뒤 "
+              "다시 시도하거나, 아래 목록의 파일을 그 경로에 복사하세요.",
+    },
+    "err.dataset_unavailable.offline": {
+        "en": "The {dataset} files are not on this computer and downloading is off. Copy the "
+              "files listed below to those paths, or set {env} to a folder that has them.",
+        "ko": "{dataset} 파일이 이 컴퓨터에 없고 내려받기가 꺼져 있습니다. 아래 목록의 파일을 그 "
+              "경로에 복사하거나, 파일이 있는 폴더를 {env} 환경 변수로 지정하세요.",
+    },
+    "err.dataset_unavailable.read_only": {
+        "en": "The {dataset} files cannot be saved: the folder {folder} is not writable. Set "
+              "{env} to a folder you can write to, or copy the files listed below there.",
+        "ko": "{dataset} 파일을 저장할 수 없습니다: {folder} 폴더에 쓸 권한이 없습니다. 쓸 수 있는 "
+              "폴더를 {env} 환경 변수로 지정하거나, 아래 목록의 파일을 복사하세요.",
+    },
+    "err.dataset_unavailable.no_mirror": {
+        "en": "The {dataset} files could not be downloaded: no download address answered. Check "
+              "the internet connection and try again, or copy the files listed below there.",
+        "ko": "{dataset} 파일을 내려받지 못했습니다: 응답한 내려받기 주소가 없습니다. "
+              "인터넷 연결을 확인하고 다시 시도하거나, 아래 목록의 파일을 그 경로에 복사하세요.",
+    },
+    "err.config": {
+        "en": "These settings do not make a valid model or training run: change the value the "
+              "technical details name, or start from a preset.",
+        "ko": "이 설정으로는 모델이나 학습을 만들 수 없습니다. 기술 정보에 나온 값을 바꾸거나 "
+              "프리셋에서 다시 시작하세요.",
+    },
+    "err.model_file": {
+        "en": "This file is damaged or not a complete Latent Explorer model. Download the model "
+              "again from where it was made.",
+        "ko": "이 파일은 손상되었거나 완전한 Latent Explorer 모델이 아닙니다. 모델을 만든 곳에서 "
+              "다시 내려받으세요.",
+    },
+    "err.model_file.not_model": {
+        "en": "This is not a Latent Explorer model file. Upload a .safetensors file saved by "
+              "Latent Explorer (My models → Download).",
+        "ko": "Latent Explorer 모델 파일이 아닙니다. Latent Explorer에서 저장한 .safetensors "
+              "파일(내 모델 → 내려받기)을 올려 주세요.",
+    },
+    "err.model_file.version": {
+        "en": "This model file has format {found}; this version of the app reads format "
+              "{supported}. Use the app version that made it, or train the model again here.",
+        "ko": "이 모델 파일의 형식은 {found}이고, 이 버전의 앱은 형식 {supported}를 읽습니다. "
+              "파일을 만든 버전의 앱을 쓰거나 여기서 모델을 다시 학습하세요.",
+    },
+    "err.model_file.too_large": {
+        "en": "This file is larger than {mb} MB, more than any model file may be.",
+        "ko": "이 파일은 {mb} MB보다 커서 모델 파일일 수 없습니다.",
+    },
+    "err.store": {"en": "The model store refused this; the technical details say why.",
+                  "ko": "모델 저장소가 이 작업을 거부했습니다. 이유는 기술 정보에 있습니다."},
+    "err.store.bad_name": {
+        "en": "“{name}” cannot be a model name: use up to 80 letters, digits, spaces, '.', '_' "
+              "or '-', starting with a letter or digit.",
+        "ko": "“{name}”은(는) 모델 이름으로 쓸 수 없습니다. 글자나 숫자로 시작하는 80자 이하의 "
+              "글자, 숫자, 공백, '.', '_', '-'만 쓰세요.",
+    },
+    "err.store.exists": {"en": "A model named “{name}” already exists: choose another name.",
+                         "ko": "“{name}” 모델이 이미 있습니다. 다른 이름을 정하세요."},
+    "err.store.missing": {
+        "en": "There is no saved model named “{name}” (it may have been deleted in another tab).",
+        "ko": "“{name}”(이)라는 저장된 모델이 없습니다 (다른 탭에서 지웠을 수 있습니다).",
+    },
+    "err.store.reserved": {
+        "en": "“{name}” is the name of a model that comes with the app: choose another name.",
+        "ko": "“{name}”은(는) 앱과 함께 제공되는 모델의 이름입니다. 다른 이름을 정하세요.",
+    },
+    "err.job.busy_session": {
+        "en": "A training job is already running in this session: stop it or wait until it ends.",
+        "ko": "이 창에서 이미 학습이 진행 중입니다. 멈추거나 끝날 때까지 기다리세요.",
+    },
+    "err.job.busy_machine": {
+        "en": "{count} training runs are already going on this computer, the most it allows: "
+              "try again when one ends.",
+        "ko": "이 컴퓨터에서 이미 학습 {count}개가 진행 중입니다(최대치). 하나가 끝나면 다시 "
+              "시도하세요.",
+    },
+    "err.task.busy": {
+        "en": "{count} computations are already running on this computer, the most it allows: "
+              "try again in a moment.",
+        "ko": "이 컴퓨터에서 이미 계산 {count}개가 진행 중입니다(최대치). 잠시 뒤 다시 "
+              "시도하세요.",
+    },
     # ----- dataset download
     "common.computing": {"en": "Encoding the images…", "ko": "이미지를 인코딩하는 중…"},
     "data.missing": {
@@ -609,6 +718,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "metric.knn1": {"en": "1-NN accuracy", "ko": "1-NN 정확도"},
     "metric.knn5": {"en": "5-NN accuracy", "ko": "5-NN 정확도"},
     "metric.trustworthiness": {"en": "trustworthiness", "ko": "신뢰도"},
+    "metric.trust": {"en": "trustworthiness", "ko": "신뢰도"},
     "metric.silhouette": {"en": "silhouette", "ko": "실루엣"},
     "gaps.title": {"en": "Gaps in the latent space", "ko": "잠재 공간의 빈틈"},
     "gaps.intro": {

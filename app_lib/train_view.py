@@ -67,7 +67,7 @@ def parse_sizes(text: str, field: str) -> list[int]:
     try:
         return [int(p) for p in parts]
     except ValueError:
-        raise ConfigError(t("train.bad_list", field=field, value=text)) from None
+        raise ConfigError(t("train.bad_list", field=field, value=text), code="said") from None
 
 
 def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...]) -> JobSpec:
@@ -103,9 +103,9 @@ def chosen_name(text: object) -> str:
     try:
         name = validate_name(name)
     except StoreError as e:
-        raise ConfigError(str(e)) from None
+        raise ConfigError(str(e), code=e.code, details=e.details, **e.params) from None
     if ModelStore().is_reserved(name):
-        raise ConfigError(t("store.reserved", name=name))
+        raise ConfigError(t("store.reserved", name=name), code="said")
     return name
 
 

@@ -11,7 +11,7 @@ from ae_core.data import DATASETS, Dataset, download_dataset
 from ae_core.data.download import missing_bytes
 from ae_core.errors import AECoreError, DatasetUnavailable
 from ae_core.latent import ManifoldReading
-from app_lib import cache, state
+from app_lib import cache, messages, state
 from app_lib.i18n import dataset_title, human_bytes, t
 
 
@@ -36,7 +36,7 @@ def dataset_or_download(name: str) -> Dataset | None:
     except DatasetUnavailable as missing:
         _download_panel(name, missing)
     except AECoreError as error:
-        st.error(t("data.error", error=error))
+        messages.show(error, "data.error")
     return None
 
 
@@ -55,8 +55,7 @@ def _download_panel(name: str, missing: DatasetUnavailable) -> None:
     st.button(t("data.download", title=title), type="primary", key=f"download:{name}",
               on_click=_request_download, args=(name,))
     if st.session_state.get(_DOWNLOAD_FLAG) != name:
-        with st.expander("ℹ️"):
-            st.caption(str(missing))
+        messages.show_details(missing)
         return
     del st.session_state[_DOWNLOAD_FLAG]
     bar = st.progress(0.0)
@@ -69,7 +68,7 @@ def _download_panel(name: str, missing: DatasetUnavailable) -> None:
         download_dataset(spec, progress=progress)
     except AECoreError as error:
         bar.empty()
-        st.error(f"{t('data.unavailable')}\n\n{error}")
+        messages.show(error)
         return
     st.success(t("data.done"))
     st.rerun()

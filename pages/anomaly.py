@@ -9,7 +9,7 @@ import streamlit as st
 from ae_core.applications import anomaly_scores, normal_mask, threshold_report, train_normal_model
 from ae_core.errors import AECoreError
 from ae_core.metrics import anomaly_auroc, roc_curve_points
-from app_lib import cache, catalog, figures, nav, widgets
+from app_lib import cache, catalog, figures, messages, nav, widgets
 from app_lib.applications import (
     ANOMALY_HIDDEN,
     ANOMALY_LATENT_DIM,
@@ -164,7 +164,7 @@ def main() -> None:
             st.caption(t("anom.shipped_note"))
         scores, flags, codes = _scores(sel.dataset, source, normal, stamp, model)
     except AECoreError as error:
-        st.error(t("apps.error", error=error))
+        messages.show(error, "apps.error")
         return
     hi = float(np.max(scores))
     default = float(np.quantile(scores[~flags], 0.95))

@@ -25,7 +25,7 @@ from ae_core.imaging import png_bytes
 from ae_core.latent import fit_projection, selected_rows
 from ae_core.pretrained import list_pretrained
 from ae_core.tasks import FAILED, STOPPED, TASKS
-from app_lib import cache, catalog, figures, nav, widgets
+from app_lib import cache, catalog, figures, messages, nav, widgets
 from app_lib.background import task_panel
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, chart_margin, chart_title, class_color, point_size
@@ -253,14 +253,14 @@ def _on_train_curve(dataset: str) -> None:
     try:
         _start_ae_curve(dataset)
     except AECoreError as error:
-        st.session_state[RD_ERROR_KEY] = str(error)
+        st.session_state[RD_ERROR_KEY] = messages.kind_of(error)
 
 
 def _ae_curve(dataset: str) -> dict[int, float] | None:
     """The page-trained AE curve if there is one; otherwise a button that starts it."""
     state = task_panel(_rd_task_key(dataset), "compare_rd", t("compare.rd_training"))
     if error := st.session_state.pop(RD_ERROR_KEY, None):
-        st.error(t("error.model", error=error))
+        messages.show(error, "error.model")
     if state is None or state.status in (FAILED, STOPPED):
         st.button(t("compare.rd_train"), key="compare_rd_train", icon="🏋️",
                   help=t("compare.rd_train_help"), on_click=_on_train_curve, args=(dataset,))
@@ -308,7 +308,7 @@ def main() -> None:
         table = _metrics_view(sel, choices, tsne_row)
         _rate_distortion_view(sel, table)
     except AECoreError as error:
-        st.error(t("error.model", error=error))
+        messages.show(error, "error.model")
 
 
 nav.require_shell()

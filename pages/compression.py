@@ -9,7 +9,7 @@ from ae_core import PCAEmbedder
 from ae_core.applications import code_range, compress, mean_png_bytes, rate_psnr
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
-from app_lib import cache, catalog, nav, widgets
+from app_lib import cache, catalog, messages, nav, widgets
 from app_lib.applications import (
     background,
     compression_task_key,
@@ -75,7 +75,7 @@ def main() -> None:
         state = background(compression_task_key(sel.dataset, stamps), lambda: _sweeper(sel.dataset),
                            "comp_task", t("comp.computing"), t("apps.recompute"))
     except AECoreError as error:
-        st.error(t("apps.error", error=error))
+        messages.show(error, "apps.error")
         return
     if state is None or not state.result["curves"]:
         return

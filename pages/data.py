@@ -12,7 +12,7 @@ from ae_core.data.user import load_image_zip, load_npz
 from ae_core.errors import AECoreError
 from ae_core.imaging import png_bytes, tile
 from ae_core.store import safe_name
-from app_lib import catalog, nav
+from app_lib import catalog, messages, nav
 from app_lib.i18n import t
 
 SIZES = (8, 16, 28, 32, 64)
@@ -56,7 +56,7 @@ def _upload(library: DatasetLibrary) -> None:
     try:
         dataset = _parse(data, file.name, size, hashlib.sha256(data).hexdigest())
     except AECoreError as e:
-        st.error(t("data.bad", error=e), icon="⛔")
+        messages.show(e, "data.bad", icon="⛔")
         return
     _preview(dataset)
     name = st.text_input(t("data.name"), value=safe_name(file.name.rsplit(".", 1)[0],
@@ -66,7 +66,7 @@ def _upload(library: DatasetLibrary) -> None:
         try:
             saved = library.save(dataset, name, source=file.name)
         except AECoreError as e:
-            st.error(t("data.bad", error=e), icon="⛔")
+            messages.show(e, "data.bad", icon="⛔")
         else:
             catalog.refresh()
             st.session_state[NOTICE_KEY] = t("data.saved", name=display_name(saved))

@@ -9,7 +9,7 @@ import streamlit as st
 from ae_core.applications import NOISE_RANGES, denoise_grid, prepare_upload, psnr_vs_noise
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
-from app_lib import cache, catalog, nav, widgets
+from app_lib import cache, catalog, messages, nav, widgets
 from app_lib.applications import models_of, sample_rows, strip_png
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, chart_margin, chart_title
@@ -90,7 +90,7 @@ def _upload(sel, den, data, kind, level) -> None:
     try:
         x = prepare_upload(file.getvalue(), data.image_shape)
     except AECoreError as error:
-        st.error(t("apps.error", error=error))
+        messages.show(error, "apps.error")
         return
     cols = denoise_grid({"den": cache.get_model(sel.dataset, den)}, x[None], kind, level)
     st.image(strip_png(np.concatenate(list(cols.values())), target=140),
@@ -117,7 +117,7 @@ def main() -> None:
             _chart(sel, den, plain, kind, level)
         _upload(sel, den, data, kind, level)
     except AECoreError as error:
-        st.error(t("apps.error", error=error))
+        messages.show(error, "apps.error")
 
 
 nav.require_shell()

@@ -8,7 +8,7 @@ import streamlit as st
 from ae_core import PCAEmbedder
 from ae_core.applications import label_efficiency
 from ae_core.errors import AECoreError
-from app_lib import cache, catalog, nav, widgets
+from app_lib import cache, catalog, messages, nav, widgets
 from app_lib.applications import background, features_task_key, models_of
 from app_lib.figures import PALETTE, chart_margin, chart_title
 from app_lib.i18n import bound, t
@@ -70,7 +70,7 @@ def main() -> None:
     try:
         computed = _efficiency(sel.dataset, pca_k, seed, stamps)
     except AECoreError as error:
-        st.error(t("apps.error", error=error))
+        messages.show(error, "apps.error")
         return
     if not computed:
         return

@@ -30,7 +30,7 @@ from ae_core.sampling import (
     score_samples,
     train_classifier,
 )
-from app_lib import cache, catalog, figures, nav, widgets
+from app_lib import cache, catalog, figures, messages, nav, widgets
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, chart_margin, class_color, class_colors, point_size
 from app_lib.i18n import bound, class_names, t
@@ -304,7 +304,7 @@ def main() -> None:
         with st.spinner(t("common.computing")):
             _beta_view(sel.dataset, names)
     except AECoreError as error:
-        st.error(t("error.model", error=error))
+        messages.show(error, "error.model")
 
 
 nav.require_shell()

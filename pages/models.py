@@ -7,8 +7,8 @@ from datetime import datetime
 import streamlit as st
 
 from ae_core.errors import AECoreError
-from ae_core.store import ModelStore, NameReserved, safe_name, validate_name
-from app_lib import catalog, dates, nav, sidebar
+from ae_core.store import ModelStore, safe_name, validate_name
+from app_lib import catalog, dates, messages, nav, sidebar
 from app_lib.i18n import current_language, t, variant_name
 
 CONFIRM_KEY = "_models_confirm_delete"
@@ -18,8 +18,7 @@ METRIC_KEYS = ("mse", "knn5", "trustworthiness", "trust")
 
 
 def _metrics_text(metrics: dict) -> str:
-    return " · ".join(f"{k} {metrics[k]:.3g}" for k in METRIC_KEYS
-                      if isinstance(metrics.get(k), int | float))
+    return messages.metrics_text(metrics, METRIC_KEYS)
 
 
 def _date(model, lang: str, tz) -> str:
@@ -33,11 +32,6 @@ def _date(model, lang: str, tz) -> str:
     return dates.readable(moment, lang, tz)
 
 
-def _refusal(error: AECoreError) -> str:
-    """A store refusal in the UI language where the app knows its kind."""
-    if isinstance(error, NameReserved):
-        return t("store.reserved", name=error.name)
-    return str(error)
 
 
 def _rename(store: ModelStore, name: str, widget_key: str) -> None:
@@ -45,7 +39,7 @@ def _rename(store: ModelStore, name: str, widget_key: str) -> None:
     try:
         renamed = store.rename(name, st.session_state.get(widget_key, name))
     except AECoreError as e:
-        st.session_state[ERROR_KEY] = t("models.error", error=_refusal(e))
+        st.session_state[ERROR_KEY] = messages.kind_of(e)
     else:
         catalog.refresh()
         st.session_state[NOTICE_KEY] = t("models.renamed", name=renamed.name)
@@ -75,8 +69,8 @@ def _actions(store: ModelStore, models) -> None:
     left.text_input(t("models.rename_to"), value=name, key=f"models_new_{name}")
     middle.button(t("models.rename"), key="models_rename", width="stretch", on_click=_rename,
                   args=(store, name, f"models_new_{name}"))
-    if message := st.session_state.pop(ERROR_KEY, None):
-        st.error(message, icon="⚠️")
+    if error := st.session_state.pop(ERROR_KEY, None):
+        messages.show(error, "models.error")
     try:
         data = model.path.read_bytes()
     except OSError:
@@ -92,7 +86,7 @@ def _actions(store: ModelStore, models) -> None:
             try:
                 store.delete(name)
             except AECoreError as e:
-                st.error(t("models.error", error=e), icon="⚠️")
+                messages.show(e, "models.error")
             else:
                 _changed(t("models.deleted", name=name))
         if no.button(t("models.no"), key="models_no"):
@@ -116,7 +110,7 @@ def _upload(store: ModelStore) -> None:
         try:
             stored = store.import_bytes(file.getvalue(), validate_name(name))
         except AECoreError as e:
-            st.error(t("models.refused", error=_refusal(e)), icon="⛔")
+            messages.show(e, "models.refused", icon="⛔")
         else:
             _changed(t("models.imported", name=stored.name))
 

@@ -9,7 +9,7 @@ import streamlit as st
 from ae_core.applications import activation_stats, feature_images, train_sparse_comparison
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
-from app_lib import cache, nav, widgets
+from app_lib import cache, messages, nav, widgets
 from app_lib.applications import (
     SPARSE_FIT_MAX,
     SPARSE_UNITS,
@@ -117,7 +117,7 @@ def main() -> None:
             _inspect(model, x, "sparse_main", fire)
             _features(model, which, t(f"sparse.which.{which}"))
         except AECoreError as error:
-            st.error(t("apps.error", error=error))
+            messages.show(error, "apps.error")
     else:
         st.info(t("sparse.no_model"))
     st.subheader(t("sparse.compare_title"))
@@ -125,7 +125,7 @@ def main() -> None:
     try:
         models = _comparison_models(sel.dataset)
     except AECoreError as error:
-        st.error(t("apps.error", error=error))
+        messages.show(error, "apps.error")
         return
     if not models:
         return

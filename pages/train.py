@@ -21,7 +21,7 @@ from ae_core.models import VARIANTS
 from ae_core.models.config import NOISE_KINDS
 from ae_core.presets import PRESETS
 from ae_core.store import NameReserved
-from app_lib import cache, catalog, figures, nav, sidebar, state
+from app_lib import cache, catalog, figures, messages, nav, sidebar, state
 from app_lib import train_view as tv
 from app_lib.i18n import bound, current_language, t, variant_name
 
@@ -149,8 +149,8 @@ def _form(sel) -> None:
             c3.number_input(t("train.shift"), **_bind("shift"), min_value=0, max_value=MAX_SHIFT,
                             step=1, help=t("train.shift_help"))
         st.text_input(t("train.name"), **_bind("name"), help=t("train.name_help"))
-        if message := st.session_state.pop(ERROR_KEY, None):
-            st.error(message, icon="⚠️")
+        if refusal := st.session_state.pop(ERROR_KEY, None):
+            messages.show(refusal[1], refusal[0])
         st.button(t("train.start"), key="train_start", type="primary", on_click=_start)
 
 
@@ -162,11 +162,11 @@ def _start() -> None:
         spec = tv.build_spec(_form_values(), dataset, shape)
         REGISTRY.start(spec, owner=owner_id(), dataset_loader=load_for_training)
     except JobRefused as e:
-        st.session_state[ERROR_KEY] = t("train.refused", error=e)
+        st.session_state[ERROR_KEY] = ("train.refused", messages.kind_of(e))
     except ConfigError as e:
-        st.session_state[ERROR_KEY] = t("train.invalid", error=e)
+        st.session_state[ERROR_KEY] = ("train.invalid", messages.kind_of(e))
     except AECoreError as e:
-        st.session_state[ERROR_KEY] = t("data.error", error=e)
+        st.session_state[ERROR_KEY] = ("data.error", messages.kind_of(e))
     else:
         st.session_state.pop(REFRESHED_KEY, None)
 
@@ -194,19 +194,20 @@ def _status(snap) -> None:
         if snap.model_name:
             st.success(t("train.finished", name=snap.model_name), icon="✅")
     else:
-        text = tv.outcome_text(snap.status, snap.message, snap.epoch,
-                                 divergence=snap.divergence)
+        failure = messages.sentence(snap.error) if snap.error else snap.message
+        text = tv.outcome_text(snap.status, failure, snap.epoch, divergence=snap.divergence)
         if snap.status == "stopped":
             st.warning(text, icon="⏹️")
         else:
             st.error(text, icon="💥" if snap.status == "diverged" else "⚠️")
+            if snap.status == "failed" and snap.error:
+                messages.show_details(snap.error)
         if snap.model_name:
             st.success(t("train.saved", name=snap.model_name), icon="💾")
     shown = {k: v for k, v in snap.metrics.items()
              if k in ("mse", "psnr", "knn5", "trustworthiness", "trust", "silhouette")}
     if shown:
-        st.caption(t("train.metrics", metrics=" · ".join(
-            f"{k} {v:.4g}" for k, v in shown.items() if isinstance(v, int | float))))
+        st.caption(t("train.metrics", metrics=messages.metrics_text(shown, shown, digits=4)))
 
 
 def _save_as(job, widget_key: str) -> None:
@@ -216,7 +217,7 @@ def _save_as(job, widget_key: str) -> None:
     except NameReserved as e:
         st.session_state[SAVE_ERROR_KEY] = t("store.reserved", name=e.name)
     except (AECoreError, OSError) as e:
-        st.session_state[SAVE_ERROR_KEY] = t("train.save_failed", error=e)
+        st.session_state[SAVE_ERROR_KEY] = t("train.save_failed", error=messages.sentence(e))
     else:
         catalog.refresh()
 

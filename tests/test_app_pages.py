@@ -167,8 +167,11 @@ def test_an_offline_download_ends_in_a_clear_message(monkeypatch, tmp_path):
     at.button(key="download:fashion-mnist").click().run(timeout=120)
     assert not at.exception
     message = "\n".join(e.value for e in at.error)
-    assert "cannot be downloaded right now" in message
-    assert "fashion-mnist" in message      # DatasetUnavailable says which files go where
+    assert "could not be downloaded" in message and "fashion-mnist" in message
+    # which files go where, and the address tried, in an expander that says so
+    details = [x for x in at.expander if x.label.startswith("Which files go where")]
+    assert details and "fashion-mnist/train-images" in details[0].code[0].value
+    assert details[0].code[0].value.count(dead) == 1
 
 
 # ------------------------------------------------------------------ interaction

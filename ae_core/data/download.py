@@ -201,7 +201,7 @@ def ensure_files(
     needed = [f for f in source.files if not _good_in_cache(folder, f, download)]
     if needed and not download:
         why = "Its files are missing and downloading is off."
-        raise DatasetUnavailable(_manual_message(source, root, needed, why))
+        raise _unavailable(source, root, needed, why, "dataset_unavailable.offline")
     if needed:
         with _download_lock:
             needed = [f for f in needed if not _good_in_cache(folder, f, True)]
@@ -266,11 +266,12 @@ def _download_all(
             pass
     except OSError as exc:
         why = f"The folder {folder} is not writable ({exc.strerror or exc})."
-        raise DatasetUnavailable(_manual_message(source, root, files, why)) from exc
+        raise _unavailable(source, root, files, why, "dataset_unavailable.read_only",
+                           folder=str(folder)) from exc
     total = sum(f.size for f in files)
     done = 0
-    for spec in files:
-        _download_one(source, root, spec, mirrors, _offset(progress, done, total))
+    for i, spec in enumerate(files):
+        _download_one(source, root, spec, mirrors, _offset(progress, done, total), files[i:])
         done += spec.size
 
 
@@ -282,11 +283,13 @@ def _offset(progress: Progress | None, base: int, total: int) -> Progress | None
 
 
 def _download_one(
-    source: RemoteSource, root: Path, spec: FileSpec, mirrors: list[str], progress: Progress | None
+    source: RemoteSource, root: Path, spec: FileSpec, mirrors: list[str], progress: Progress | None,
+    missing: list[FileSpec] | None = None,
 ) -> None:
-    """Try each mirror (with retries) until one delivers the right bytes."""
+    """Try each mirror (with retries) until one delivers the right bytes; when none does,
+    say where to put ``missing`` (this file and those still to come)."""
     target = dataset_folder(source, root) / spec.name
-    failures: list[str] = []
+    failures: dict[str, str] = {}  # mirror → its last failure
     mismatch: tuple[str, _Mismatch] | None = None
     for base in mirrors:
         url = file_url(base, spec.name)
@@ -296,13 +299,13 @@ def _download_one(
                 return
             except _Mismatch as exc:
                 mismatch = (url, exc)
-                failures.append(f"{url}: wrong content ({exc})")
+                failures[base] = f"wrong content ({exc})"
                 break
             except _Permanent as exc:
-                failures.append(f"{url}: {exc}")
+                failures[base] = str(exc)
                 break
             except _Transient as exc:
-                failures.append(f"{url}: {exc}")
+                failures[base] = str(exc)
                 if attempt + 1 < ATTEMPTS_PER_MIRROR:
                     time.sleep(RETRY_BACKOFF_S * (attempt + 1))
     if mismatch is not None:
@@ -312,8 +315,9 @@ def _download_one(
             f"({exc.actual_size} bytes) but should be {spec.md5} ({spec.size} bytes). "
             "Nothing was saved."
         )
-    reason = "No mirror could deliver it: " + "; ".join(failures or ["no mirrors configured"])
-    raise DatasetUnavailable(_manual_message(source, root, [spec], reason + "."))
+    reason = f"No mirror could deliver {spec.name}." if mirrors else "No mirror is configured."
+    raise _unavailable(source, root, missing or [spec], reason, "dataset_unavailable.no_mirror",
+                       mirrors=mirrors, failures=failures)
 
 
 def _fetch(url: str, target: Path, spec: FileSpec, progress: Progress | None) -> None:
@@ -370,15 +374,28 @@ def _network_reason(exc: Exception) -> str:
     return f"failed ({reason})"
 
 
-def _manual_message(source: RemoteSource, root: Path, files: list[FileSpec], why: str) -> str:
-    """Tell the user exactly which files to put where, so an offline machine can work."""
+def _unavailable(source: RemoteSource, root: Path, files: list[FileSpec], why: str, code: str,
+                 mirrors: Sequence[str] | None = None, failures: dict[str, str] | None = None,
+                 **params) -> DatasetUnavailable:
+    """Tell the user exactly which files to put where, so an offline machine can work.
+
+    Each address is named once, with what went wrong there if it was tried. The
+    files and addresses are also the error's ``details``, for an app to show apart
+    from its own sentence.
+    """
     folder = dataset_folder(source, root)
-    lines = "\n".join(f"  {folder / f.name}  ({f.size:,} bytes, md5 {f.md5})" for f in files)
-    urls = ", ".join(source.mirrors) or "the dataset's official site"
-    return (
+    paths = [f"{folder / f.name}  ({f.size:,} bytes, md5 {f.md5})" for f in files]
+    failures = failures or {}
+    sources = [f"{url} ({failures[url]})" if url in failures else url
+               for url in dict.fromkeys([*(mirrors or source.mirrors), *failures])]
+    lines = "\n".join(f"  {p}" for p in paths)
+    where = ("\nfrom one of:\n" + "\n".join(f"  {s}" for s in sources)) if sources else ""
+    message = (
         f"The dataset '{source.name}' is not available. {why}\n"
-        f"To use it offline, copy these files (from {urls}) to exactly these paths:\n"
-        f"{lines}\n"
+        f"To use it offline, copy these files to exactly these paths:\n{lines}{where}\n"
         f"Or set the environment variable {DATA_DIR_ENV} to a folder that already "
         f"contains {source.name}/ with these files."
     )
+    return DatasetUnavailable(message, code=code, details=[*paths, *sources],
+                              dataset=source.name, folder=params.pop("folder", str(folder)),
+                              env=DATA_DIR_ENV, **params)
