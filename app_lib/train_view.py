@@ -10,10 +10,12 @@ from plotly.subplots import make_subplots
 
 from ae_core.errors import ConfigError
 from ae_core.jobs import JobSpec
+from ae_core.latent import LatentSpace, browser_map
 from ae_core.models import make_config
 from ae_core.presets import PRESETS
 from ae_core.training import TrainConfig
-from app_lib.figures import PALETTE, chart_margin, chart_title, class_color
+from app_lib import canvas
+from app_lib.figures import PALETTE, chart_margin, class_colors
 from app_lib.i18n import t
 
 PREFIX = "tr_"
@@ -155,73 +157,18 @@ def loss_figure(history: list[dict[str, float]]) -> go.Figure:
     return fig
 
 
-def projection(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """(mean, 2 principal axes) of ``codes``, or (zeros, None) when they are 2-D already."""
-    if codes.shape[1] <= 2:
-        return np.zeros(codes.shape[1]), None
-    mean = codes.mean(0)
-    _, _, vt = np.linalg.svd(codes - mean, full_matrices=False)
-    return mean, vt[:2]
+def probe_message(codes: np.ndarray, labels: np.ndarray, names: list[str], prior: bool,
+                  map_id: str) -> bytes:
+    """The probe images' codes after one epoch as a map-only latent canvas (``app_lib.canvas``).
 
-
-def project(codes: np.ndarray, axes: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
-    """(N, 2) map positions of ``codes`` under ``axes`` (see :func:`projection`)."""
-    mean, components = axes
-    xy = codes if components is None else (codes - mean) @ components.T
-    if xy.shape[1] == 1:
-        xy = np.column_stack([xy[:, 0], np.zeros(len(xy))])
-    return xy[:, :2]
-
-
-def frame_ranges(frames: list[np.ndarray], axes: tuple[np.ndarray, np.ndarray | None],
-                 pad: float = 0.05) -> tuple[list[float], list[float]]:
-    """x and y ranges holding the points of ``frames`` with a small margin.
-
-    The Train page passes the frame it shows: codes can spread tenfold or
-    shrink between epochs, and axes kept for every frame left the final map a
-    speck in a corner.
+    Each frame is fitted to its own points (codes can spread tenfold or shrink between
+    epochs, and a frame drawn on earlier axes is a speck in a corner); the page refits on
+    every new frame until the viewer pans or zooms.
     """
-    xy = np.concatenate([project(f, axes) for f in frames])
-    xy = xy[np.isfinite(xy).all(1)]
-    if not len(xy):
-        return [-1.0, 1.0], [-1.0, 1.0]
-    lo, hi = xy.min(0), xy.max(0)
-    margin = np.maximum((hi - lo) * pad, 1e-3)
-    lo, hi = lo - margin, hi + margin
-    return [float(lo[0]), float(hi[0])], [float(lo[1]), float(hi[1])]
-
-
-def _array(codes) -> np.ndarray:
-    return codes.detach().cpu().numpy() if hasattr(codes, "detach") else np.asarray(codes)
-
-
-def map_figure(frames: list, frame: int, labels: np.ndarray, names: list[str],
-               title: str) -> go.Figure:
-    """The probe map after epoch ``frame`` (``frames[0]``: before training).
-
-    Codes of more than two dimensions are drawn on the last frame's two
-    principal axes, so every frame is seen from the same angle; the axes'
-    ranges fit the points shown.
-    """
-    codes = _array(frames[frame])
-    axes = projection(_array(frames[-1]))
-    return probe_figure(codes, labels, names, axes, title, ranges=frame_ranges([codes], axes))
-
-
-def probe_figure(codes: np.ndarray, labels: np.ndarray, names: list[str],
-                 axes: tuple[np.ndarray, np.ndarray | None], title: str,
-                 ranges: tuple[list[float], list[float]] | None = None) -> go.Figure:
-    """The probe images' codes coloured by class (PCA of >2-D codes), on fixed ``ranges``."""
-    xy = project(codes, axes)
-    fig = go.Figure()
-    for k in np.unique(labels):
-        sel = labels == k
-        name = names[int(k)] if 0 <= int(k) < len(names) else str(k)
-        fig.add_trace(go.Scattergl(x=xy[sel, 0], y=xy[sel, 1], mode="markers", name=name,
-                                   marker={"size": 5, "color": class_color(int(k))}))
-    fig.update_layout(title=chart_title(title), height=380, margin=chart_margin(title=True),
-                      legend={"title": t("map.legend")})
-    if ranges is not None:
-        fig.update_xaxes(range=ranges[0], autorange=False)
-        fig.update_yaxes(range=ranges[1], autorange=False)
-    return fig
+    space = LatentSpace.build(np.asarray(codes, dtype=np.float32), labels, prior=prior)
+    header, arrays = browser_map(space)
+    header["map_id"] = map_id
+    return canvas.message(header, arrays, None,
+                          classes={"names": list(names), "colors": class_colors(len(names))},
+                          text={**canvas.texts(space), "note": ""}, state={},
+                          options={"map_only": True, "max_height": 380})

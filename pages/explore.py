@@ -23,22 +23,6 @@ from app_lib.i18n import bound, class_names, current_language, dataset_title, t
 
 SPLIT_WIDGET = "_split_widget"
 FULL_RUN = "_explore_full_run"
-CANVAS_TEXT = {  # the canvas's key → the i18n key of its text
-    "zoom_in": "canvas.zoom_in", "zoom_out": "canvas.zoom_out",
-    "reset_view": "explore.reset_view", "center": "explore.center",
-    "hover_preview": "canvas.hover_preview", "manifold": "explore.manifold",
-    "manifold_help": "explore.manifold_help", "grid_n": "explore.grid_n",
-    "points": "explore.points", "grid_download": "explore.grid_download",
-    "legend": "map.legend", "legend_help": "canvas.legend_help",
-    "generated": "explore.generated", "preview": "canvas.preview",
-    "server_decode": "canvas.server_decode", "set_a": "canvas.set_a", "set_b": "canvas.set_b",
-    "set_a_help": "canvas.set_a_help", "set_b_help": "canvas.set_b_help",
-    "spherical": "canvas.spherical", "spherical_help": "canvas.spherical_help",
-    "image_png": "explore.png", "sliders": "explore.sliders", "prior_band": "canvas.prior_band",
-    "slider_help": "canvas.slider_help", "position": "explore.position",
-    "gap_on": "gap.on", "gap_edge": "gap.edge", "gap_gap": "gap.gap",
-    "gap_explain": "gap.explain",
-}
 
 
 def _split_control() -> None:
@@ -57,26 +41,6 @@ def _fmt(z) -> str:
 # ------------------------------------------------------------------ the canvas
 
 
-def _canvas_text(space) -> dict[str, str]:
-    text = {key: t(source) for key, source in CANVAS_TEXT.items()}
-    text["slider"] = t("explore.slider", i="{i}")
-    text["gap_detail"] = t("canvas.gap_detail")
-    text["gap_exact"] = t("gap.exact", row="{row}")
-    if space.projection.is_identity:
-        text["x_axis"], text["y_axis"] = (t("map.axis", i=i + 1) for i in range(2))
-    else:
-        text["x_axis"], text["y_axis"] = (
-            t("map.pc_axis", i=i + 1, d=space.latent_dim, pct=100 * space.projection.explained[i])
-            for i in range(2))
-    notes = [t("map.marks_note")]
-    if space.prior and space.projection.is_identity:
-        notes.append(t("map.prior_note"))
-    if not space.projection.is_identity:
-        notes.append(t("map.pca_note", d=space.latent_dim))
-    text["note"] = " ".join(notes)
-    return text
-
-
 def _canvas_message(sid, sel, choice, space, names, model) -> bytes:
     """The canvas's message, rebuilt only when the page runs in full (see the module doc)."""
     key = f"_canvas_msg:{sid}"
@@ -85,7 +49,7 @@ def _canvas_message(sid, sel, choice, space, names, model) -> bytes:
         st.session_state[key] = canvas.message(
             header, arrays, decoder,
             classes={"names": names, "colors": figures.class_colors(len(names))},
-            text=_canvas_text(space), state=explorer.canvas_state(sid, space),
+            text=canvas.texts(space), state=explorer.canvas_state(sid, space),
             options={"lang": current_language()},
             output_shape=tuple(model.embedder.config.input_shape)
             if hasattr(model.embedder, "config") else ())

@@ -21,7 +21,7 @@ from ae_core.models import VARIANTS
 from ae_core.models.config import NOISE_KINDS
 from ae_core.presets import PRESETS
 from ae_core.store import NameReserved
-from app_lib import cache, catalog, figures, messages, nav, sidebar, state
+from app_lib import cache, canvas, catalog, messages, nav, sidebar, state
 from app_lib import train_view as tv
 from app_lib.i18n import bound, current_language, t, variant_name
 
@@ -253,10 +253,11 @@ def _charts(snap, replay: int | None) -> None:
         dim = snap.probe_codes[-1].shape[1]
         if dim > 2:
             title += " — " + t("train.latent_pca", d=dim)
-        fig = tv.map_figure(snap.probe_codes, frame, labels, _class_names(snap.spec.dataset),
-                            title)
-        st.plotly_chart(fig, width="stretch", key=f"probe_{snap.id}",
-                        config=figures.session_gl_config())
+        st.markdown(f"**{title}**")
+        message = tv.probe_message(snap.probe_codes[frame].cpu().numpy(), labels,
+                                   _class_names(snap.spec.dataset),
+                                   prior=snap.spec.variant == "vae", map_id=f"probe:{snap.id}")
+        canvas.latent_canvas(message, key=f"probe_{snap.id}")
 
 
 def _finish_once(job_id: str) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ae_core import binpack
 from ae_core.store import ModelStore
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -56,7 +57,10 @@ def test_a_short_training_runs_to_the_end_and_the_model_appears_everywhere():
     assert at.success and "digits-vanilla-2d" in at.success[0].value
     progress = at.get("progress")[0].proto
     assert progress.value == 100 and "Epoch 2 of 2" in progress.text
-    assert len(at.get("plotly_chart")) == 2  # losses + latent map
+    assert len(at.get("plotly_chart")) == 1  # the losses
+    [latent_map] = at.get("bidi_component")  # the latent canvas, map only
+    header, arrays = binpack.unpack(latent_map.proto.bytes)
+    assert header["options"]["map_only"] and len(arrays["xy"]) == header["map"]["n"] > 0
     assert any(s.key.startswith("replay_") for s in at.slider)
     assert "job" in at.query_params
     assert "digits-vanilla-2d · mine" in at.sidebar.selectbox[1].options
@@ -199,10 +203,11 @@ def test_the_stopped_message_says_stopped_once():
 
 
 def test_the_training_map_is_fitted_to_the_points_it_shows():
-    """Codes spread far at epoch 2 and settle near 0 (as a digits AE does): the final map
-    must fill the chart, not sit in a corner of axes kept from epoch 2."""
+    """Codes spread far at epoch 2 and settle near 0 (as a digits AE does): each frame's map
+    must fit its own points, not sit in a corner of a window kept from epoch 2."""
     import numpy as np
 
+    from ae_core.binpack import unpack
     from app_lib import train_view as tv
 
     rng = np.random.default_rng(0)
@@ -210,14 +215,16 @@ def test_the_training_map_is_fitted_to_the_points_it_shows():
     for dim in (2, 5):
         frames = [rng.normal(scale=s, size=(60, dim)) + shift
                   for s, shift in ((0.01, 0), (1.0, -3.0), (0.2, -0.5))]
-        for frame in range(len(frames)):
-            fig = tv.map_figure(frames, frame, labels, ["a", "b", "c"], "map")
-            xy = tv.project(frames[frame], tv.projection(frames[-1]))
-            for axis, values in ((fig.layout.xaxis, xy[:, 0]), (fig.layout.yaxis, xy[:, 1])):
-                lo, hi = axis.range
-                span = values.max() - values.min()
-                assert lo < values.min() and hi > values.max()     # every point shows
-                assert hi - lo < 1.25 * span                       # and fills the chart
+        for codes in frames:
+            header, arrays = unpack(tv.probe_message(codes, labels, ["a", "b", "c"],
+                                                     prior=False, map_id="job"))
+            assert header["options"]["map_only"] and header["decoder"] is None
+            x0, x1, y0, y1 = header["map"]["window"]
+            xy = arrays["xy"]
+            assert (xy[:, 0] > x0).all() and (xy[:, 0] < x1).all()  # every point shows
+            assert (xy[:, 1] > y0).all() and (xy[:, 1] < y1).all()
+            widest = (xy.max(0) - xy.min(0)).max()
+            assert x1 - x0 < 1.25 * widest                          # and fills the map
 
 
 def test_a_preset_carries_its_regularisation_and_schedule_into_the_form(monkeypatch):

@@ -46,10 +46,15 @@ def _assert_palette(specs: list[dict], names: list[str]) -> int:
 
 
 def test_the_train_page_s_live_map_uses_the_class_palette():
+    from ae_core.binpack import unpack
+    from app_lib.figures import class_colors
+
     codes = np.random.default_rng(0).normal(size=(60, 2))
     labels = np.arange(60) % 10
-    fig = train_view.probe_figure(codes, labels, DIGITS, train_view.projection(codes), "map")
-    assert _assert_palette([json.loads(fig.to_json())], DIGITS) == 10
+    header, arrays = unpack(train_view.probe_message(codes, labels, DIGITS, prior=False,
+                                                     map_id="job"))
+    assert header["classes"] == {"names": DIGITS, "colors": class_colors(10)}
+    assert np.array_equal(arrays["labels"], labels)
 
 
 @pytest.mark.skipif(find_pretrained("digits-ae-2d") is None

@@ -36,6 +36,8 @@ import numpy as np
 import streamlit as st
 
 from ae_core.binpack import pack
+from ae_core.latent import LatentSpace
+from app_lib.i18n import t
 
 HERE = Path(__file__).parent
 JS_FILES = ("decoder.js", "canvas.js")
@@ -49,6 +51,45 @@ def module_text() -> str:
 JS = module_text()
 CSS = (HERE / "canvas.css").read_text(encoding="utf-8")
 _COMPONENT = st.components.v2.component("latent_canvas", js=JS, css=CSS, isolate_styles=True)
+
+
+TEXT = {  # the canvas's key → the i18n key of its text
+    "zoom_in": "canvas.zoom_in", "zoom_out": "canvas.zoom_out",
+    "reset_view": "explore.reset_view", "center": "explore.center",
+    "hover_preview": "canvas.hover_preview", "manifold": "explore.manifold",
+    "manifold_help": "explore.manifold_help", "grid_n": "explore.grid_n",
+    "points": "explore.points", "grid_download": "explore.grid_download",
+    "legend": "map.legend", "legend_help": "canvas.legend_help",
+    "generated": "explore.generated", "preview": "canvas.preview",
+    "server_decode": "canvas.server_decode", "set_a": "canvas.set_a", "set_b": "canvas.set_b",
+    "set_a_help": "canvas.set_a_help", "set_b_help": "canvas.set_b_help",
+    "spherical": "canvas.spherical", "spherical_help": "canvas.spherical_help",
+    "image_png": "explore.png", "sliders": "explore.sliders", "prior_band": "canvas.prior_band",
+    "slider_help": "canvas.slider_help", "position": "explore.position",
+    "gap_on": "gap.on", "gap_edge": "gap.edge", "gap_gap": "gap.gap",
+    "gap_explain": "gap.explain",
+}
+
+
+def texts(space: LatentSpace) -> dict[str, str]:
+    """The canvas's words in the session's language, axis titles and notes for ``space``."""
+    text = {key: t(source) for key, source in TEXT.items()}
+    text["slider"] = t("explore.slider", i="{i}")
+    text["gap_detail"] = t("canvas.gap_detail")
+    text["gap_exact"] = t("gap.exact", row="{row}")
+    if space.projection.is_identity:
+        text["x_axis"], text["y_axis"] = (t("map.axis", i=i + 1) for i in range(2))
+    else:
+        text["x_axis"], text["y_axis"] = (
+            t("map.pc_axis", i=i + 1, d=space.latent_dim, pct=100 * space.projection.explained[i])
+            for i in range(2))
+    notes = [t("map.marks_note")]
+    if space.prior and space.projection.is_identity:
+        notes.append(t("map.prior_note"))
+    if not space.projection.is_identity:
+        notes.append(t("map.pca_note", d=space.latent_dim))
+    text["note"] = " ".join(notes)
+    return text
 
 
 def message(map_header: Mapping[str, Any], map_arrays: Mapping[str, np.ndarray],

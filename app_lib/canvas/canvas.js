@@ -5,6 +5,8 @@
 // "action": a click on the map, a released slider or marker, new A/B endpoints.
 // The component is called again only when its message changes (a new map, a new
 // language, or state the server set); a message with the same mount id is ignored.
+// With options.map_only (the Train page's map forming epoch by epoch) it is a map to
+// look at: pan, zoom, legend, hover labels and, with a decoder, the image under the pointer.
 
 const MARGIN = { l: 48, r: 10, t: 10, b: 36 };
 const HIT_RADIUS = 7;       // px: a click or hover this close to a point means that point
@@ -125,7 +127,16 @@ export class LatentCanvas {
     this.toolbar.replaceChildren();
     this.button(this.toolbar, "+", T.zoom_in, () => this.zoomBy(1.5));
     this.button(this.toolbar, "−", T.zoom_out, () => this.zoomBy(1 / 1.5));
-    this.button(this.toolbar, "⟲", T.reset_view, () => { this.fitView(); this.viewChanged(); });
+    this.button(this.toolbar, "⟲", T.reset_view, () => {
+      this.fitView();
+      this.userMoved = false;
+      this.viewChanged();
+    });
+    this.manifoldBox = null;
+    if (this.mapOnly) {
+      this.hoverBox = { checked: !!this.decoder };
+      return;
+    }
     this.button(this.toolbar, "◎", T.center, () => this.centerOnPosition());
     el("span", "lc-sep", this.toolbar);
     this.hoverBox = this.toggle(this.toolbar, T.hover_preview, this.options.hover !== false,
@@ -179,13 +190,16 @@ export class LatentCanvas {
     this.imageTitle.textContent = T.generated;
     this.image.setAttribute("role", "img");
     this.image.setAttribute("aria-label", T.generated);
-    const [, h, w] = this.outShape;
+    const [, h, w] = this.outShape && this.outShape.length === 3 ? this.outShape : [1, 1, 1];
     this.image.width = w;
     this.image.height = h;
     this.imageData = this.image.getContext("2d").createImageData(w, h);
     this.fallback.textContent = this.decoder ? "" : T.server_decode;
-    this.fallback.hidden = !!this.decoder;
+    this.fallback.hidden = !!this.decoder || this.mapOnly;
     this.image.hidden = !this.decoder;
+    this.root.classList.toggle("lc-maponly", this.mapOnly);
+    this.root.classList.toggle("lc-noside", this.mapOnly && !this.decoder);
+    if (this.mapOnly) { this.sliderInputs = []; this.sliderValues = []; return; }
     this.abRow.replaceChildren();
     this.button(this.abRow, T.set_a, T.set_a_help, () => this.setEndpoint("a"), "lc-set-a");
     this.button(this.abRow, T.set_b, T.set_b_help, () => this.setEndpoint("b"), "lc-set-b");
@@ -254,6 +268,7 @@ export class LatentCanvas {
     this.mapId = h.map_id;
     this.text = h.text;
     this.options = h.options || {};
+    this.mapOnly = !!this.options.map_only;
     this.map = h.map;
     this.classes = h.classes;
     this.d = h.map.d;
@@ -267,11 +282,15 @@ export class LatentCanvas {
     this.colors = this.classes.colors.map(hexToABGR);
     this.counts = new Array(this.classes.names.length).fill(0);
     for (let i = 0; i < this.n; i++) this.counts[this.labels[i]] += 1;
-    this.state = h.state;
-    this.z = Float64Array.from(h.state.z);
-    this.row = h.state.row;
-    this.ab = { a: { z: h.state.a, row: h.state.a_row }, b: { z: h.state.b, row: h.state.b_row } };
-    if (!sameMap) { this.hidden.clear(); this.view = null; this.grid = null; }
+    const st = h.state || {};
+    const origin = new Array(h.map.d).fill(0);
+    this.state = st;
+    this.z = Float64Array.from(st.z || origin);
+    this.row = st.row ?? null;
+    this.ab = { a: { z: st.a || origin, row: st.a_row ?? null },
+      b: { z: st.b || origin, row: st.b_row ?? null } };
+    if (!sameMap) { this.hidden.clear(); this.view = null; this.grid = null; this.userMoved = false; }
+    if (this.mapOnly && !this.userMoved) this.view = null;  // follow the map as it forms
     this.root.classList.toggle("lc-compact", !!this.options.compact);
     this.root.dataset.ready = "0";
     this.buildToolbar();
@@ -477,16 +496,29 @@ export class LatentCanvas {
   }
 
   drawMarks(ctx) {
-    if (this.map.prior && this.map.identity && this.d === 2) {
-      const [cx, cy] = this.toScreen(0, 0);
-      ctx.setLineDash([6, 5]);
-      ctx.strokeStyle = "rgba(60,60,60,.65)";
-      ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      ctx.arc(cx, cy, 3 * this.view.s, 0, 2 * Math.PI);
-      ctx.stroke();
-      ctx.setLineDash([]);
+    if (this.map.prior && this.map.identity && this.d === 2) this.drawPrior(ctx);
+    if (this.mapOnly) {
+      if (this.hoverRow !== null && this.hoverRow !== undefined) {
+        const [sx, sy] = this.toScreen(this.xy[2 * this.hoverRow], this.xy[2 * this.hoverRow + 1]);
+        this.ring(ctx, sx, sy, 7, "#555");
+      }
+      return;
     }
+    this.drawPlaceMarks(ctx);
+  }
+
+  drawPrior(ctx) {
+    const [cx, cy] = this.toScreen(0, 0);
+    ctx.setLineDash([6, 5]);
+    ctx.strokeStyle = "rgba(60,60,60,.65)";
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.arc(cx, cy, 3 * this.view.s, 0, 2 * Math.PI);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  drawPlaceMarks(ctx) {
     ctx.strokeStyle = "rgba(20,20,20,.8)";
     ctx.lineWidth = 2;
     ctx.setLineDash([4, 3]);
@@ -560,6 +592,14 @@ export class LatentCanvas {
   }
 
   refresh() {
+    if (this.mapOnly) {
+      if (this.preview) this.showImage(this.preview);
+      this.imageTitle.textContent = this.preview ? this.text.preview : "";
+      this.root.classList.toggle("lc-previewing", !!this.preview);
+      this.image.style.visibility = this.preview ? "visible" : "hidden";
+      this.composite();
+      return;
+    }
     const shown = this.preview || this.z;
     this.showImage(shown);
     this.showReading(shown, this.preview ? this.hoverRow : this.row);
@@ -679,7 +719,7 @@ export class LatentCanvas {
     if (!this.inPlot(px, py)) return;
     this.canvas.setPointerCapture(e.pointerId);
     const [mx, my] = this.toScreen(...this.project(this.z));
-    const onMarker = Math.hypot(px - mx, py - my) <= MARKER_RADIUS;
+    const onMarker = !this.mapOnly && Math.hypot(px - mx, py - my) <= MARKER_RADIUS;
     this.gesture = { kind: onMarker ? "marker" : "press", x0: px, y0: py, view: { ...this.view } };
     if (onMarker) { this.endPreview(false); this.canvas.style.cursor = "grabbing"; }
   }
@@ -694,6 +734,7 @@ export class LatentCanvas {
       this.endPreview(false);
     }
     if (g && g.kind === "pan") {
+      this.userMoved = true;
       this.view.cx = g.view.cx - (px - g.x0) / this.view.s;
       this.view.cy = g.view.cy + (py - g.y0) / this.view.s;
       this.viewChanged();
@@ -710,7 +751,8 @@ export class LatentCanvas {
     this.hoverRow = row;
     if (row !== null) this.showTip(px, py, row); else this.hideTip();
     const [mx, my] = this.toScreen(...this.project(this.z));
-    this.canvas.style.cursor = Math.hypot(px - mx, py - my) <= MARKER_RADIUS ? "grab" : "crosshair";
+    this.canvas.style.cursor = !this.mapOnly && Math.hypot(px - mx, py - my) <= MARKER_RADIUS
+      ? "grab" : "crosshair";
     if (this.hoverBox && this.hoverBox.checked) {
       this.preview = row !== null && this.codes ? this.codeOf(row)
         : row !== null ? this.lift(this.xy[2 * row], this.xy[2 * row + 1])
@@ -728,6 +770,7 @@ export class LatentCanvas {
     if (!g) return;
     if (g.kind === "marker") { this.commit(); return; }
     if (g.kind === "pan") { this.scheduleGrid(); return; }
+    if (this.mapOnly) return;
     const [px, py] = this.local(e);
     const row = this.nearestPoint(px, py);
     this.preview = null;
@@ -755,6 +798,7 @@ export class LatentCanvas {
   }
 
   onKey(e) {
+    if (this.mapOnly) return;
     const step = 0.02 * Math.min(this.plot.w, this.plot.h) / this.view.s;
     const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
     if (moves[e.key]) {
@@ -771,6 +815,7 @@ export class LatentCanvas {
   }
 
   zoomBy(factor, px, py) {
+    this.userMoved = true;
     const p = this.plot;
     px = px ?? p.x + p.w / 2;
     py = py ?? p.y + p.h / 2;

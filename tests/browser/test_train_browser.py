@@ -38,12 +38,21 @@ def test_train_watch_stop_and_find_the_model(page, app_server):
                            timeout=60_000)
     first = page.evaluate(PROGRESS_JS)
     page.wait_for_function(f"() => ({PROGRESS_JS})() > {first}", timeout=30_000)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2",
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 1"
+                           " && window.__latentCanvas?.mapOnly"
+                           " && window.__latentCanvas.root.dataset.ready === '1'",
                            timeout=30_000)
     epoch_before = int(re.search(r"Epoch (\d+) of 400", _text(page)).group(1))
+    map_before = page.evaluate("() => [window.__latentCanvas.n, window.__latentCanvas.mountId,"
+                               " Array.from(window.__latentCanvas.xy.slice(0, 4))]")
+    assert map_before[0] == 360  # the probe: digits' test images, forming on the map
     page.wait_for_function(
         f"() => {{ const m = document.body.innerText.match(/Epoch (\\d+) of 400/);"
         f" return m && Number(m[1]) > {epoch_before}; }}", timeout=30_000)
+    page.wait_for_function("(id) => window.__latentCanvas.mountId !== id", arg=map_before[1],
+                           timeout=30_000)  # the next epoch's codes arrived
+    assert page.evaluate("() => Array.from(window.__latentCanvas.xy.slice(0, 4))") != \
+        map_before[2]
     page.screenshot(path=str(ARTIFACTS / "train_running.png"), full_page=True)
     page.get_by_role("button", name="Stop").click()
     page.wait_for_function("() => document.body.innerText.includes('Saved as')",
