@@ -14,24 +14,24 @@ from app_lib.i18n import t
 class PageSpec:
     path: str
     title_key: str
-    icon: str
+    icon: str  # a Material Symbol, which Streamlit ships: emoji need a font many PCs lack
     blurb_key: str = ""  # the one-line description the home page shows beside its link
     default: bool = False
 
 
 PAGES = (
-    PageSpec("pages/home.py", "nav.home", "🏠", default=True),
-    PageSpec("pages/explore.py", "nav.explore", "🗺️", "home.explore"),
-    PageSpec("pages/compare.py", "nav.compare", "⚖️", "home.compare"),
-    PageSpec("pages/gaps.py", "nav.gaps", "🕳️", "home.gaps"),
-    PageSpec("pages/denoising.py", "nav.denoising", "🧽", "home.denoising"),
-    PageSpec("pages/anomaly.py", "nav.anomaly", "🚨", "home.anomaly"),
-    PageSpec("pages/sparse.py", "nav.sparse", "💡", "home.sparse"),
-    PageSpec("pages/compression.py", "nav.compression", "🗜️", "home.compression"),
-    PageSpec("pages/features.py", "nav.features", "🏷️", "home.features"),
-    PageSpec("pages/train.py", "nav.train", "🏋️", "home.train"),
-    PageSpec("pages/models.py", "nav.models", "🗄️", "home.models"),
-    PageSpec("pages/data.py", "nav.data", "📁", "home.data"),
+    PageSpec("pages/home.py", "nav.home", ":material/home:", default=True),
+    PageSpec("pages/explore.py", "nav.explore", ":material/explore:", "home.explore"),
+    PageSpec("pages/compare.py", "nav.compare", ":material/compare:", "home.compare"),
+    PageSpec("pages/gaps.py", "nav.gaps", ":material/grid_off:", "home.gaps"),
+    PageSpec("pages/denoising.py", "nav.denoising", ":material/auto_fix_high:", "home.denoising"),
+    PageSpec("pages/anomaly.py", "nav.anomaly", ":material/warning:", "home.anomaly"),
+    PageSpec("pages/sparse.py", "nav.sparse", ":material/lightbulb:", "home.sparse"),
+    PageSpec("pages/compression.py", "nav.compression", ":material/compress:", "home.compression"),
+    PageSpec("pages/features.py", "nav.features", ":material/label:", "home.features"),
+    PageSpec("pages/train.py", "nav.train", ":material/model_training:", "home.train"),
+    PageSpec("pages/models.py", "nav.models", ":material/inventory_2:", "home.models"),
+    PageSpec("pages/data.py", "nav.data", ":material/folder:", "home.data"),
 )
 
 

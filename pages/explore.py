@@ -18,7 +18,7 @@ from ae_core.errors import AECoreError
 from ae_core.imaging import error_image, gif_bytes, png_bytes
 from ae_core.latent import codes_csv_bytes, codes_npy_bytes
 from ae_core.metrics import mse_per_pixel
-from app_lib import cache, canvas, catalog, explorer, figures, nav, state, widgets
+from app_lib import cache, canvas, catalog, explorer, figures, messages, nav, state, widgets
 from app_lib.i18n import bound, class_names, current_language, dataset_title, t
 
 SPLIT_WIDGET = "_split_widget"
@@ -88,7 +88,7 @@ def _clicked_image(sid, model, space, names, data, split) -> None:
     st.markdown(f"#### {t('point.title')}")
     row = explorer.selected_row(sid)
     if row is None:
-        st.info(t("point.none"), icon="👆")
+        st.info(t("point.none"), icon=":material/touch_app:")
         return
     x = cache.image_at(data, split, row)
     recon = model.reconstruct(x[None])[0]
@@ -156,7 +156,7 @@ def main() -> None:
             model = cache.get_model(sel.dataset, choice)
             space = cache.latent_space(sel.dataset, choice, sel.split)
     except AECoreError as error:
-        st.error(t("error.model", error=error))
+        messages.show(error, "error.model")
         return
     names = class_names(data.meta, data.class_names)
     spec = DATASETS.get(sel.dataset)

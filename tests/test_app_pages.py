@@ -73,6 +73,11 @@ def test_every_page_title_is_translated():
         assert page.title_key in STRINGS and (not page.blurb_key or page.blurb_key in STRINGS)
 
 
+def test_page_icons_need_no_emoji_font():
+    """Streamlit ships the Material Symbols font; emoji are boxes on PCs without an emoji font."""
+    assert all(re.fullmatch(r":material/[a-z0-9_]+:", page.icon) for page in PAGES)
+
+
 # ------------------------------------------------------------------ choices and defaults
 
 
