@@ -112,3 +112,21 @@ class CodeCache:
         files = sorted(self.root.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in files[self.max_files:]:
             old.unlink(missing_ok=True)
+
+
+def encode_in_batches(encode: Callable[[object], np.ndarray], images, batch: int = 4096,
+                      progress: Callable[[float], None] | None = None,
+                      should_stop: Callable[[], bool] | None = None) -> np.ndarray | None:
+    """``encode(images)`` a batch at a time, reporting the fraction done; None if stopped.
+
+    A map of 70k images takes a while to encode on a CPU: in pieces, the app can show
+    how far it is and stop it between two batches.
+    """
+    parts = []
+    for start in range(0, len(images), batch):
+        if should_stop is not None and should_stop():
+            return None
+        parts.append(np.asarray(encode(images[start:start + batch]), dtype=np.float32))
+        if progress is not None:
+            progress(min(start + batch, len(images)) / max(len(images), 1))
+    return np.ascontiguousarray(np.concatenate(parts) if parts else np.zeros((0, 0), np.float32))

@@ -129,9 +129,42 @@ def latent_codes(dataset: str, choice: ModelChoice, split: str, stamp: float
     if choice.path is None:  # PCA, fitted at load: nothing on disk to key it by
         codes = model.encode(x).astype(np.float32)
     else:
-        key = codecache.digest(choice.path.read_bytes(), x.numpy())
+        key = _codes_key(dataset, choice, split, stamp)
         codes = codecache.CodeCache().codes(key, x, model.encode)
     return codes, y.numpy().astype(np.int64)
+
+
+ENCODE_IN_BACKGROUND = 20_000
+"""A map of more images than this whose codes are not on disk yet (a model's first train +
+test map: 70k MNIST images) is encoded in a background task with progress and Stop."""
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _codes_key(dataset: str, choice: ModelChoice, split: str, stamp: float) -> str:
+    x, _ = split_data(get_dataset(dataset), split)
+    return codecache.digest(choice.path.read_bytes(), x.numpy())
+
+
+def encoding_task(dataset: str, choice: ModelChoice, split: str):
+    """(task key, task function) when this map must first be encoded in the background, else
+    None: the function encodes in batches and stores the codes, so the map then finds them."""
+    if choice.path is None:
+        return None
+    x, _ = split_data(get_dataset(dataset), split)
+    if len(x) <= ENCODE_IN_BACKGROUND:
+        return None
+    stamp = catalog.model_stamp(choice)
+    key = _codes_key(dataset, choice, split, stamp)
+    if codecache.CodeCache().load(key, len(x)) is not None:
+        return None
+
+    def encode(ctx) -> bool:
+        model = get_model(dataset, choice)
+        codes = codecache.encode_in_batches(model.encode, x, progress=ctx.progress,
+                                            should_stop=lambda: ctx.stop_requested)
+        return codes is not None and codecache.CodeCache().save(key, codes)
+
+    return ("encode-map", key), encode
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -269,6 +269,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "explore.slider_prior": {"en": " and the prior's ±3σ", "ko": "와 사전분포의 ±3σ"},
     "explore.position": {"en": "Position", "ko": "위치"},
     "explore.png": {"en": "Image PNG", "ko": "이미지 PNG"},
+    "explore.encoding_note": {
+        "en": "This model has not put these images on a map yet: they are encoded once, then "
+              "kept on this computer, so the map opens at once next time.",
+        "ko": "이 모델로 이 이미지들을 아직 지도에 올린 적이 없습니다. 한 번 인코딩해 이 컴퓨터에 "
+              "저장해 두므로 다음에는 지도가 바로 열립니다.",
+    },
+    "explore.encoding": {"en": "Encoding the images", "ko": "이미지 인코딩"},
+    "explore.encode": {"en": "Encode the images", "ko": "이미지 인코딩하기"},
     "canvas.zoom_in": {"en": "Zoom in (wheel or +)", "ko": "확대 (휠 또는 +)"},
     "canvas.zoom_out": {"en": "Zoom out (wheel or −)", "ko": "축소 (휠 또는 −)"},
     "canvas.hover_preview": {"en": "Preview on hover", "ko": "마우스 위치 미리보기"},

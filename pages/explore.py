@@ -18,11 +18,14 @@ from ae_core.errors import AECoreError
 from ae_core.imaging import error_image, gif_bytes, png_bytes
 from ae_core.latent import codes_csv_bytes, codes_npy_bytes
 from ae_core.metrics import mse_per_pixel
+from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
 from app_lib import cache, canvas, catalog, explorer, figures, messages, nav, state, widgets
+from app_lib.background import task_panel
 from app_lib.i18n import bound, class_names, current_language, dataset_title, t
 
 SPLIT_WIDGET = "_split_widget"
 FULL_RUN = "_explore_full_run"
+ENCODE_ERROR = "_explore_encode_error"
 
 
 def _split_control() -> None:
@@ -143,6 +146,38 @@ def export_view(sel, choice, space, names) -> None:
 # ------------------------------------------------------------------ page
 
 
+def _encoded(sel, choice) -> bool:
+    """True when the map's codes can be had at once; otherwise a background encoding with a
+    progress bar and Stop is shown (and started on the button), and the page waits."""
+    try:
+        pending = cache.encoding_task(sel.dataset, choice, sel.split)
+    except AECoreError as error:
+        messages.show(error, "error.model")
+        return False
+    if pending is None:
+        return True
+    key, encode = pending
+    st.info(t("explore.encoding_note"), icon=":material/hourglass_top:")
+    if TASKS.get(key) is None:  # the first visit starts it; after a Stop, the button does
+        _start_encoding(key, encode)
+    if error := st.session_state.pop(ENCODE_ERROR, None):
+        messages.show(error)
+    state = task_panel(key, "encode_map", t("explore.encoding"))
+    if state is not None and state.status == DONE and state.result:
+        st.rerun()  # the codes are on disk now: the map reads them
+    if state is None or state.status in (FAILED, STOPPED):
+        st.button(t("explore.encode"), key="encode_map_start", type="primary",
+                  on_click=_start_encoding, args=(key, encode))
+    return False
+
+
+def _start_encoding(key, encode) -> None:
+    try:
+        TASKS.start(key, encode)
+    except AECoreError as error:
+        st.session_state[ENCODE_ERROR] = messages.kind_of(error)
+
+
 def main() -> None:
     sel = state.current()
     title_col, split_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -151,6 +186,8 @@ def main() -> None:
     if data is None:
         return
     choice = catalog.find_choice(sel.dataset, sel.model)
+    if not _encoded(sel, choice):
+        return
     try:
         with st.spinner(t("common.computing")):
             model = cache.get_model(sel.dataset, choice)

@@ -256,3 +256,32 @@ def test_a_decoder_the_page_cannot_run_is_decoded_on_the_server(monkeypatch):
         assert image_urls(at, "Decoded at this position")  # the server's image, beside the map
     finally:
         st.cache_resource.clear()
+
+
+def test_a_large_map_not_yet_encoded_shows_progress_then_the_map(monkeypatch, tmp_path):
+    """The first train + test map of a model is encoded in the background with a progress bar
+    and Stop; once done the page shows the map, and the next visit reads the codes from disk."""
+    import time
+
+    import streamlit as st
+
+    from app_lib import cache
+
+    monkeypatch.setenv("AE_CACHE_DIR", str(tmp_path / "codes"))
+    monkeypatch.setattr(cache, "ENCODE_IN_BACKGROUND", 1000)  # digits' 1,797 train + test
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = open_app(model="pretrained:digits-ae-2d", split="all")
+    assert_clean(at)
+    assert not at.get("bidi_component")
+    assert any("encoded once" in i.value for i in at.info)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not at.get("bidi_component"):
+        time.sleep(0.3)
+        at.run()
+    assert_clean(at)
+    assert canvas_message(at)[0]["map"]["n"] == 1797
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    again = open_app(model="pretrained:digits-ae-2d", split="all")
+    assert again.get("bidi_component")  # the codes came from disk: no encoding this time

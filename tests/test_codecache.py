@@ -121,3 +121,18 @@ def test_a_real_models_codes_round_trip(tmp_path, digits_x):
     fresh = cache.codes("vae", digits_x, encode)
     np.testing.assert_allclose(fresh, encode(digits_x), atol=1e-6)
     np.testing.assert_array_equal(cache.codes("vae", digits_x, encode), fresh)
+
+
+def test_encoding_in_batches_reports_progress_and_stops_between_batches():
+    import numpy as np
+
+    from ae_core.codecache import encode_in_batches
+
+    images = np.arange(10, dtype=np.float32).reshape(10, 1)
+    seen: list[float] = []
+    codes = encode_in_batches(lambda x: x * 2, images, batch=4, progress=seen.append)
+    assert np.array_equal(codes, images * 2) and seen == [0.4, 0.8, 1.0]
+    calls: list[int] = []
+    stopped = encode_in_batches(lambda x: calls.append(len(x)) or x, images, batch=4,
+                                should_stop=lambda: len(calls) == 2)
+    assert stopped is None and calls == [4, 4]  # nothing after the stop was encoded
