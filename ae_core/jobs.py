@@ -72,6 +72,19 @@ def fallback_name() -> str:
     return f"{FALLBACK_STEM}-{time.strftime('%Y%m%d-%H%M%S')}"
 
 
+def _page_decoder(model):
+    """The model's decoder lowered for a page (``ae_core.webdecoder``), None if it cannot be.
+
+    Lowered in the training thread at the end of an epoch, so the weights are not read
+    while an optimiser step writes them; a small copy (the decoder alone)."""
+    from ae_core.webdecoder import UnsupportedDecoder, decoder_program
+
+    try:
+        return decoder_program(model)
+    except UnsupportedDecoder:
+        return None
+
+
 class JobRefused(AECoreError):
     """A job could not start (cap reached, one already running for this session)."""
 
@@ -111,6 +124,7 @@ class JobSnapshot:
     divergence: tuple[float, int] | None = None
     save_error: str | None = None  # the trained model is kept: see TrainingJob.save_as
     error: dict[str, Any] | None = None  # a failure's kind (ae_core.errors.error_kind)
+    decoder: Any = None  # the last epoch's decoder as a page runs it (ae_core.webdecoder)
 
     @property
     def unsaved(self) -> bool:
@@ -139,7 +153,7 @@ class TrainingJob:
             "status": "queued", "message": "", "progress": 0.0, "epoch": 0,
             "epochs": int(spec.train.get("epochs", 0)), "history": [], "probe_codes": [],
             "probe_labels": None, "model_name": None, "metrics": {}, "divergence": None,
-            "save_error": None, "error": None,
+            "save_error": None, "error": None, "decoder": None,
         }
         self._started = time.perf_counter()
         self._samples: deque[tuple[float, float]] = deque(maxlen=int(4 * ETA_WINDOW_S /
@@ -182,7 +196,7 @@ class TrainingJob:
         return JobSnapshot(self.id, self.owner, self.spec, s["status"], s["message"], progress,
                            s["epoch"], s["epochs"], elapsed, eta, history, probes,
                            s["probe_labels"], s["model_name"], dict(s["metrics"]),
-                           s["divergence"], s["save_error"], s["error"])
+                           s["divergence"], s["save_error"], s["error"], s["decoder"])
 
     # ----- the worker -----------------------------------------------------------
     def _set(self, **changes: Any) -> None:
@@ -262,6 +276,10 @@ class TrainingJob:
             self._state["progress"] = trainer.progress
             self._state["history"] = list(trainer.history)
             self._state["probe_codes"] = list(trainer.probe_codes)
+        if trainer.probe_codes:  # the map's hover preview decodes with this epoch's weights
+            decoder = _page_decoder(trainer.model)
+            with self._lock:
+                self._state["decoder"] = decoder
 
     def _save(self, model, dataset_name, train_config, result, scores, probe) -> str | None:
         """Save under the chosen (or default) name, else a fallback name; if even that

@@ -14,6 +14,7 @@ from ae_core.latent import LatentSpace, browser_map
 from ae_core.models import make_config
 from ae_core.presets import PRESETS
 from ae_core.training import TrainConfig
+from ae_core.webdecoder import DecoderProgram, program_parts
 from app_lib import canvas
 from app_lib.figures import PALETTE, chart_margin, class_colors
 from app_lib.i18n import t
@@ -158,17 +159,24 @@ def loss_figure(history: list[dict[str, float]]) -> go.Figure:
 
 
 def probe_message(codes: np.ndarray, labels: np.ndarray, names: list[str], prior: bool,
-                  map_id: str) -> bytes:
+                  map_id: str, decoder: DecoderProgram | None = None) -> bytes:
     """The probe images' codes after one epoch as a map-only latent canvas (``app_lib.canvas``).
 
     Each frame is fitted to its own points (codes can spread tenfold or shrink between
     epochs, and a frame drawn on earlier axes is a speck in a corner); the page refits on
-    every new frame until the viewer pans or zooms.
+    every new frame until the viewer pans or zooms. With ``decoder`` (the latest epoch's),
+    the page shows the image under the pointer; its weights travel as float16, half the
+    bytes, since this is a preview sent once an epoch, not the Explore page's exact decoder.
     """
     space = LatentSpace.build(np.asarray(codes, dtype=np.float32), labels, prior=prior)
     header, arrays = browser_map(space)
     header["map_id"] = map_id
-    return canvas.message(header, arrays, None,
+    parts = None
+    if decoder is not None:
+        spec, weights = program_parts(decoder)
+        parts = spec, {k: v.astype(np.float16) for k, v in weights.items()}
+    return canvas.message(header, arrays, parts,
                           classes={"names": list(names), "colors": class_colors(len(names))},
                           text={**canvas.texts(space), "note": ""}, state={},
-                          options={"map_only": True, "max_height": 380})
+                          options={"map_only": True, "max_height": 380},
+                          output_shape=decoder.output_shape if decoder is not None else ())

@@ -254,9 +254,11 @@ def _charts(snap, replay: int | None) -> None:
         if dim > 2:
             title += " — " + t("train.latent_pca", d=dim)
         st.markdown(f"**{title}**")
+        latest = frame == len(snap.probe_codes) - 1  # the weights are the latest epoch's
         message = tv.probe_message(snap.probe_codes[frame].cpu().numpy(), labels,
                                    _class_names(snap.spec.dataset),
-                                   prior=snap.spec.variant == "vae", map_id=f"probe:{snap.id}")
+                                   prior=snap.spec.variant == "vae", map_id=f"probe:{snap.id}",
+                                   decoder=snap.decoder if latest else None)
         canvas.latent_canvas(message, key=f"probe_{snap.id}")
 
 

@@ -141,3 +141,21 @@ def test_the_training_thread_runs_at_the_lowest_priority(registry, tmp_path):
     assert job.wait(60)
     assert seen == [BACKGROUND_NICE]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) != BACKGROUND_NICE
+
+
+def test_each_epoch_publishes_its_decoder_for_the_training_map_s_hover_preview(registry,
+                                                                                tmp_path):
+    """The Train page's map decodes under the pointer with the latest epoch's weights: the
+    published program decodes exactly like the finished model."""
+    import numpy as np
+
+    from ae_core.webdecoder import run_program
+
+    store = ModelStore(tmp_path)
+    job = registry.start(spec(epochs=2, name="preview"), owner="s1", store=store)
+    assert wait_until(lambda: not job.snapshot().active)
+    snap = job.snapshot()
+    assert snap.decoder is not None and snap.decoder.output_shape == (1, 8, 8)
+    z = np.random.default_rng(0).normal(size=(5, 2))
+    model = store.load("preview")
+    assert np.abs(run_program(snap.decoder, z) - model.decode(z).numpy()).max() < 1e-5

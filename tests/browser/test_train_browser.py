@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.driver import start_training_from_form
+from tests.browser.driver import CanvasDriver, start_training_from_form
 
 PROGRESS_JS = """() => {
   const bar = document.querySelector('[data-testid=stProgress] [role=progressbar]');
@@ -59,6 +59,17 @@ def test_train_watch_stop_and_find_the_model(page, app_server):
                            timeout=60_000)
     assert "Stopped" in _text(page)
     page.screenshot(path=str(ARTIFACTS / "train_stopped.png"), full_page=True)
+    # the finished map decodes under the pointer with the last epoch's weights
+    page.wait_for_function("() => window.__latentCanvas?.mapOnly"
+                           " && window.__latentCanvas.decoder !== null")
+    driver = CanvasDriver(page)
+    images = set()
+    for row in driver.visible_rows(3, seed=4):
+        page.mouse.move(*driver.point(row))
+        page.wait_for_timeout(100)
+        assert driver.read("c.imageTitle.textContent") == "Under the pointer"
+        images.add(driver.image().tobytes())
+    assert len(images) == 3
     page.goto(app_server.url("/models", lang="en", dataset="digits"))
     page.wait_for_function("() => document.body.innerText.includes('My models')")
     page.locator('[data-testid=stDataFrame]').wait_for(timeout=30_000)
