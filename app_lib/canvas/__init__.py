@@ -8,15 +8,17 @@ bytes, the decoder's ops and float32 weights) and hears back only discrete event
 click, a released slider or marker, new A/B endpoints.
 
 Why a hand-written forward pass and not a vendored runtime: the registry's decoders need
-only four ops (``ae_core.webdecoder``), which take about 200 lines of JavaScript
-(``decoder.js``, 9 KB unminified, nothing to fetch or compile). onnxruntime-web's
-smallest WebAssembly build is about 10 MB plus its JavaScript, needs a model export step
-(ONNX) on the server and starts asynchronously; TensorFlow.js is over 1 MB of script.
-Measured in headless Chromium with software rendering on the 2-core reference machine
-(``benchmarks/bench_app.py``; figures in ``benchmarks/README.md``), the hand-written
-decoder decodes the shipped MLP decoders in well under the 4 ms budget and the
-convolutional ones under 16 ms, so a runtime would add megabytes and a build step for
-no visible gain at these sizes. Parity with ``decode`` (≤ 1e-4 per pixel, float32
+only four ops (``ae_core.webdecoder``), about 200 lines of JavaScript (``decoder.js``,
+8 KB unminified, no compile step in the page). The alternatives, as published on npm
+(sizes of the package files, checked against the registry): onnxruntime-web 1.24.1 needs
+its 50 KB ``ort.wasm.min.mjs`` plus the 12.3 MB ``ort-wasm-simd-threaded.wasm``, which the
+page must download and compile before the first image, and an ONNX export on the server;
+TensorFlow.js 4.22's core alone is 255 KB minified before a CPU backend and a weights
+format. Measured in headless Chromium with software rendering on the 2-core reference
+machine (``benchmarks/bench_app.py``, figures in ``benchmarks/README.md``), the hand-written
+decoder takes p95 3.5 ms an image for the shipped MNIST MLP decoders and 3.8 ms for the
+convolutional ones (budgets 4 and 16 ms), so a runtime would add megabytes and a start-up
+cost for no visible gain at these sizes. Parity with ``decode`` (≤ 1e-4 per pixel, float32
 weights) is tested for every shipped model in real Chromium
 (``tests/browser/test_canvas_parity.py``).
 
