@@ -120,6 +120,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This file is larger than {mb} MB, more than any model file may be.",
         "ko": "이 파일은 {mb} MB보다 커서 모델 파일일 수 없습니다.",
     },
+    "err.model_file.too_big": {
+        "en": "This file describes a model of {count:,} numbers, more than the {limit:,} any "
+              "model may have, so it was refused before anything was loaded.",
+        "ko": "이 파일이 설명하는 모델은 수 {count:,}개로 이루어져, 모델이 가질 수 있는 "
+              "최대치 {limit:,}개보다 큽니다. 아무것도 읽기 전에 거부했습니다.",
+    },
+    "err.model_file.metadata": {
+        "en": "This model file's description is damaged: its field “{field}” does not have "
+              "the type Latent Explorer writes. Download the model again from where it was made.",
+        "ko": "이 모델 파일의 설명 정보가 손상되었습니다. “{field}” 항목의 형식이 Latent "
+              "Explorer가 쓰는 형식과 다릅니다. 모델을 만든 곳에서 다시 내려받으세요.",
+    },
     "err.store": {"en": "The model store refused this; the technical details say why.",
                   "ko": "모델 저장소가 이 작업을 거부했습니다. 이유는 기술 정보에 있습니다."},
     "err.store.bad_name": {
