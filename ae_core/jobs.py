@@ -9,6 +9,9 @@ session) and a global cap keep a shared 2-core machine responsive.
 
 from __future__ import annotations
 
+import hmac
+import os
+import secrets
 import threading
 import time
 import traceback
@@ -28,6 +31,10 @@ FALLBACK_STEM = "model"
 ETA_WINDOW_S = 20.0
 """The time-left estimate extrapolates the progress rate of this many recent seconds."""
 SAMPLE_EVERY_S = 0.25
+UNWATCHED_S = float(os.environ.get("AE_JOB_UNWATCHED_S", 600))
+"""A job that no page has looked at for this many seconds stops itself and saves what it
+has (``AE_JOB_UNWATCHED_S``): a browser closed on a long training must not hold one of the
+machine's training slots for the rest of the lesson."""
 
 
 def estimate_eta(samples: Sequence[tuple[float, float]], now: float,
@@ -125,6 +132,7 @@ class JobSnapshot:
     save_error: str | None = None  # the trained model is kept: see TrainingJob.save_as
     error: dict[str, Any] | None = None  # a failure's kind (ae_core.errors.error_kind)
     decoder: Any = None  # the last epoch's decoder as a page runs it (ae_core.webdecoder)
+    unwatched: bool = False  # stopped because no page showed it for UNWATCHED_S
 
     @property
     def unsaved(self) -> bool:
@@ -143,6 +151,9 @@ class TrainingJob:
                  callbacks: dict[str, list] | None = None):
         self.id = uuid.uuid4().hex[:12]
         self.owner = owner
+        self.secret = secrets.token_urlsafe(18)  # control; the id in the URL only watches
+        self.unwatched_s = UNWATCHED_S
+        self._seen = time.monotonic()
         self.spec = spec
         self._store = store
         self._load_dataset = dataset_loader
@@ -153,7 +164,7 @@ class TrainingJob:
             "status": "queued", "message": "", "progress": 0.0, "epoch": 0,
             "epochs": int(spec.train.get("epochs", 0)), "history": [], "probe_codes": [],
             "probe_labels": None, "model_name": None, "metrics": {}, "divergence": None,
-            "save_error": None, "error": None, "decoder": None,
+            "save_error": None, "error": None, "decoder": None, "unwatched": False,
         }
         self._started = time.perf_counter()
         self._samples: deque[tuple[float, float]] = deque(maxlen=int(4 * ETA_WINDOW_S /
@@ -168,6 +179,15 @@ class TrainingJob:
     def start(self) -> TrainingJob:
         self.thread.start()
         return self
+
+    def controls(self, secret: str | None) -> bool:
+        """Whether ``secret`` is this job's: who holds it may stop or save it; anyone who
+        knows the id may only watch."""
+        return bool(secret) and hmac.compare_digest(str(secret), self.secret)
+
+    def seen(self) -> None:
+        """A page is showing this job (see :data:`UNWATCHED_S`)."""
+        self._seen = time.monotonic()
 
     def stop(self) -> None:
         """Stop at the next batch; the model keeps its last finished epoch."""
@@ -196,7 +216,8 @@ class TrainingJob:
         return JobSnapshot(self.id, self.owner, self.spec, s["status"], s["message"], progress,
                            s["epoch"], s["epochs"], elapsed, eta, history, probes,
                            s["probe_labels"], s["model_name"], dict(s["metrics"]),
-                           s["divergence"], s["save_error"], s["error"], s["decoder"])
+                           s["divergence"], s["save_error"], s["error"], s["decoder"],
+                           s["unwatched"])
 
     # ----- the worker -----------------------------------------------------------
     def _set(self, **changes: Any) -> None:
@@ -263,6 +284,9 @@ class TrainingJob:
             self._set(progress=1.0)
 
     def _on_batch(self, trainer) -> None:
+        if time.monotonic() - self._seen > self.unwatched_s and not self._stop_requested.is_set():
+            self._set(unwatched=True)
+            self.stop()  # nobody is looking: keep the last epoch, free the slot
         now, progress = time.perf_counter(), trainer.progress
         with self._lock:
             self._state["progress"] = progress

@@ -289,6 +289,17 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "explore.encoding": {"en": "Encoding the images", "ko": "이미지 인코딩"},
     "explore.encode": {"en": "Encode the images", "ko": "이미지 인코딩하기"},
+    "train.watching": {
+        "en": "You are watching this training: only the browser that started it can stop or "
+              "save it.",
+        "ko": "이 학습을 지켜보는 중입니다. 학습을 시작한 브라우저만 멈추거나 저장할 수 있습니다.",
+    },
+    "train.unwatched": {
+        "en": "It stopped itself because no page showed it for {minutes:.0f} minutes; the "
+              "last finished epoch was kept.",
+        "ko": "{minutes:.0f}분 동안 아무 페이지도 보지 않아 스스로 멈췄습니다. 마지막으로 끝난 "
+              "에포크를 저장했습니다.",
+    },
     "canvas.zoom_in": {"en": "Zoom in (wheel or +)", "ko": "확대 (휠 또는 +)"},
     "canvas.zoom_out": {"en": "Zoom out (wheel or −)", "ko": "축소 (휠 또는 −)"},
     "canvas.hover_preview": {"en": "Preview on hover", "ko": "마우스 위치 미리보기"},

@@ -1,8 +1,10 @@
 """Train: a form (or a one-click preset), then a live view of the background training job.
 
-The job lives in ``ae_core.jobs.REGISTRY`` (process-wide), keyed by a stable per-browser
-owner id that the URL carries (``?job=<id>``), so a refresh or another page's visit finds
-it again. A fragment polls the job's snapshot while it is active and stops when it ends.
+The job lives in ``ae_core.jobs.REGISTRY`` (process-wide). The URL names it (``?job=<id>``),
+so a refresh or another page's visit finds it again; but the id only lets a page watch. Who
+may stop or save it is whoever holds the job's secret: the session that started it, and the
+same browser after a refresh (a cookie set by that session). A fragment polls the job's
+snapshot while it is active and stops when it ends; every poll tells the job it is watched.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import streamlit as st
 from ae_core.augment import MAX_SHIFT
 from ae_core.data.library import load_any
 from ae_core.errors import AECoreError, ConfigError
-from ae_core.jobs import REGISTRY, JobRefused, default_model_name
+from ae_core.jobs import REGISTRY, UNWATCHED_S, JobRefused, default_model_name
 from ae_core.models import VARIANTS
 from ae_core.models.config import NOISE_KINDS
 from ae_core.presets import PRESETS
@@ -28,6 +30,8 @@ from app_lib.i18n import bound, current_language, t, variant_name
 POLL_S = 1.0
 CHARTS_EVERY_S = 2.0  # at most one page rerun per this many seconds for new charts
 OWNER_KEY = "_train_owner"
+SECRETS_KEY = "_train_secrets"
+COOKIE = "latent_explorer_job"
 REFRESHED_KEY = "_train_refreshed"
 ERROR_KEY = "_train_error"
 SAVE_ERROR_KEY = "_train_save_error"
@@ -37,13 +41,40 @@ load_for_training = functools.partial(load_any, download=False)
 
 
 def owner_id() -> str:
-    """This browser's owner id: kept in the session; after a refresh, taken from ``?job=``."""
-    owner = st.session_state.get(OWNER_KEY)
-    if owner is None:
+    """This session's owner id (one running job per owner)."""
+    return st.session_state.setdefault(OWNER_KEY, uuid.uuid4().hex)
+
+
+def _secret_for(job) -> str | None:
+    """This browser's secret for ``job``: kept by the session that started it, or in the
+    cookie that session set (so a refresh keeps control)."""
+    mine = st.session_state.get(SECRETS_KEY, {}).get(job.id)
+    if mine:
+        return mine
+    raw = st.context.cookies.get(COOKIE)
+    job_id, _, secret = (raw if isinstance(raw, str) else "").partition(":")
+    return secret if job_id == job.id else None
+
+
+def shown_job():
+    """(job, may this browser control it): this session's latest job, else the one the URL
+    names; holding its secret makes it this session's own again."""
+    job = REGISTRY.latest_for(owner_id())
+    if job is None:
         job = REGISTRY.get(state.page_param(JOB_PARAM) or "")
-        owner = job.owner if job is not None else uuid.uuid4().hex
-        st.session_state[OWNER_KEY] = owner
-    return owner
+    if job is None:
+        return None, False
+    control = job.controls(_secret_for(job))
+    if control:
+        st.session_state[OWNER_KEY] = job.owner
+    return job, control
+
+
+def _remember_secret(job) -> None:
+    """Keep the secret in the session and in a cookie for this browser (path /, same site)."""
+    st.session_state.setdefault(SECRETS_KEY, {})[job.id] = job.secret
+    st.html(f'<script>document.cookie = "{COOKIE}={job.id}:{job.secret}; path=/; '
+            f'max-age=86400; SameSite=Strict";</script>', unsafe_allow_javascript=True)
 
 
 # ------------------------------------------------------------------ form
@@ -160,7 +191,8 @@ def _start() -> None:
     try:
         shape = cache.get_dataset(dataset).image_shape
         spec = tv.build_spec(_form_values(), dataset, shape)
-        REGISTRY.start(spec, owner=owner_id(), dataset_loader=load_for_training)
+        job = REGISTRY.start(spec, owner=owner_id(), dataset_loader=load_for_training)
+        st.session_state.setdefault(SECRETS_KEY, {})[job.id] = job.secret
     except JobRefused as e:
         st.session_state[ERROR_KEY] = ("train.refused", messages.kind_of(e))
     except ConfigError as e:
@@ -198,6 +230,8 @@ def _status(snap) -> None:
         text = tv.outcome_text(snap.status, failure, snap.epoch, divergence=snap.divergence)
         if snap.status == "stopped":
             st.warning(text, icon="⏹️")
+            if snap.unwatched:
+                st.caption(t("train.unwatched", minutes=UNWATCHED_S / 60))
         else:
             st.error(text, icon="💥" if snap.status == "diverged" else "⚠️")
             if snap.status == "failed" and snap.error:
@@ -275,25 +309,26 @@ def _open_in_explore(dataset: str, model_name: str) -> None:
     st.session_state[state.MODEL_KEY] = f"store:{model_name}"
 
 
-def _progress(s, job) -> None:
+def _progress(s, job, control: bool) -> None:
     bar, stop = st.columns([5, 1], vertical_alignment="bottom")
     bar.progress(min(max(s.progress, 0.0), 1.0),
                  text=t("train.progress", epoch=s.epoch, epochs=s.epochs,
                         pct=100 * s.progress, eta=_eta_text(s)))
-    if s.active:
+    if s.active and control:
         stop.button(t("train.stop"), key="train_stop", on_click=job.stop,
                     help=t("train.stop_help"), disabled=s.status == "stopping",
                     width="stretch")
     _status(s)
 
 
-def job_view(job) -> None:
+def job_view(job, control: bool) -> None:
     """The job's progress, polled; its charts, redrawn by the page once per epoch.
 
     Only the progress bar reruns every ``POLL_S``: re-sending the loss curves and
     the probe map on every poll would cost the server and every watching browser
     CPU that a training machine shared by a class does not have.
     """
+    job.seen()
     snap = job.snapshot()
     drawn_at = time.monotonic()
     st.subheader(t("train.job"))
@@ -304,19 +339,20 @@ def job_view(job) -> None:
 
         @st.fragment(run_every=POLL_S)
         def live():
+            job.seen()
             s = job.snapshot()
             if not s.active:
                 _finish_once(job.id)
                 st.rerun(scope="app")
             if s.epoch != snap.epoch and time.monotonic() - drawn_at >= CHARTS_EVERY_S:
                 st.rerun(scope="app")  # a new epoch: redraw the charts once
-            _progress(s, job)
+            _progress(s, job, control)
 
         live()
         _charts(snap, None)
         return
-    _progress(snap, job)
-    if snap.unsaved:
+    _progress(snap, job, control)
+    if snap.unsaved and control:
         _unsaved(job, snap)
     replay = None
     if len(snap.probe_codes) > 1:
@@ -337,10 +373,14 @@ nav.require_shell()
 sel = state.current()
 st.title(t("train.title"))
 st.caption(t("train.caption"))
-job = REGISTRY.latest_for(owner_id())
+job, control = shown_job()
 if job is not None:
     state.sync_url({JOB_PARAM: job.id})  # first: a refresh during this run still finds the job
-    job_view(job)
+    if control:
+        _remember_secret(job)
+    else:
+        st.info(t("train.watching"), icon=":material/visibility:")
+    job_view(job, control)
     st.divider()
 _presets()
 _form(sel)

@@ -329,3 +329,25 @@ def test_a_stored_model_cannot_be_renamed_to_a_shipped_models_name():
         assert not at.exception
         assert any(says in e for e in errors(at)), errors(at)
     assert [m.name for m in ModelStore().list()] == ["mine"]
+
+
+def test_another_browser_with_the_job_s_address_watches_but_cannot_stop_it():
+    at = open_page(TRAIN)
+    at.number_input(key="tr_epochs").set_value(400)
+    at.button(key="train_start").click().run()
+    assert not at.exception and not errors(at)
+    job_id = at.query_params["job"]
+    owner_buttons = [b.label for b in at.button]
+    assert "Stop" in owner_buttons
+    other = AppTest.from_file(APP, default_timeout=60)  # a new session: no cookie, no secret
+    for key, value in {"lang": "en", "dataset": "digits", "job": job_id}.items():
+        other.query_params[key] = value
+    other.switch_page(TRAIN)
+    other.run()
+    assert not other.exception
+    assert any("only the browser that started it" in i.value for i in other.info)
+    assert "Stop" not in [b.label for b in other.button]
+    at.button(key="train_stop").click().run()  # the owner still can
+    from ae_core.jobs import REGISTRY
+
+    assert REGISTRY.get(job_id).wait(60)

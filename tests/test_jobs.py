@@ -159,3 +159,32 @@ def test_each_epoch_publishes_its_decoder_for_the_training_map_s_hover_preview(r
     z = np.random.default_rng(0).normal(size=(5, 2))
     model = store.load("preview")
     assert np.abs(run_program(snap.decoder, z) - model.decode(z).numpy()).max() < 1e-5
+
+
+def test_only_the_holder_of_the_secret_controls_a_job_its_id_only_watches(registry, tmp_path):
+    job = registry.start(spec(epochs=1), owner="s1", store=ModelStore(tmp_path))
+    assert job.controls(job.secret)
+    assert not job.controls(job.id) and not job.controls(None) and not job.controls("")
+    assert job.secret not in (job.id, job.owner)
+    job.wait(60)
+
+
+def test_a_job_nobody_watches_stops_itself_and_keeps_its_model(registry, tmp_path):
+    store = ModelStore(tmp_path)
+    job = registry.start(spec(epochs=500, name="forgotten"), owner="s1", store=store)
+    job.unwatched_s = 0.5
+    assert wait_until(lambda: job.seen() or job.snapshot().epoch >= 2)  # watched for a while
+    assert wait_until(lambda: not job.snapshot().active, timeout=60)  # then the tab closed
+    snap = job.snapshot()
+    assert snap.status == "stopped" and snap.unwatched and 0 < snap.epoch < 500
+    assert snap.model_name == "forgotten" and store.load("forgotten") is not None
+    assert registry.start(spec(epochs=1), owner="s2", store=store).wait(60)  # a slot is free
+
+
+def test_a_watched_job_runs_on(registry, tmp_path):
+    job = registry.start(spec(epochs=12), owner="s1", store=ModelStore(tmp_path))
+    job.unwatched_s = 0.3
+    while job.snapshot().active:
+        job.seen()  # a page polls it
+        time.sleep(0.1)
+    assert job.snapshot().status == "finished" and not job.snapshot().unwatched
