@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ae_core.errors import AECoreError, ModelFileError
+from ae_core.errors import AECoreError, error_kind
 from ae_core.io import SUFFIX, atomic_write, model_from_bytes, model_to_bytes, read_model_info
 from ae_core.models import AutoEncoder
 
@@ -81,6 +81,19 @@ class StoredModel:
     @property
     def metrics(self) -> dict[str, float]:
         return dict(self.metadata.get("metrics", {}))
+
+
+@dataclass(frozen=True)
+class DamagedModel:
+    """A file in the store that cannot be listed as a model: shown as damaged, deletable.
+
+    ``error`` is the refusal's kind (see :func:`ae_core.errors.error_kind`), so a page
+    can say in its own language what is wrong with it.
+    """
+
+    name: str
+    path: Path
+    error: dict[str, Any]
 
 
 def validate_name(name: str) -> str:
@@ -170,19 +183,35 @@ class ModelStore:
         return self.root / (validate_name(name) + SUFFIX)
 
     def list(self, dataset: str | None = None) -> list[StoredModel]:
-        """Models sorted newest first; unreadable files are skipped, not fatal."""
+        """Models sorted newest first; damaged files are left out (see :meth:`damaged`)."""
+        found = [m for m in self.scan() if isinstance(m, StoredModel)]
+        found = [m for m in found if dataset is None or m.dataset == dataset]
+        return sorted(found, key=lambda m: (m.created, m.name), reverse=True)
+
+    def damaged(self) -> list[DamagedModel]:
+        """Files in the folder that are not loadable models (a crafted upload, a file copied
+        in by hand, a partial copy), by name, so the UI can say so and offer Delete."""
+        found = [m for m in self.scan() if isinstance(m, DamagedModel)]
+        return sorted(found, key=lambda m: m.name)
+
+    def scan(self) -> list[StoredModel | DamagedModel]:
+        """Every model file of the folder, read from its header and checked as a load
+        would check it; one bad file never hides the others."""
         if not self.root.is_dir():
             return []
-        found = []
+        found: list[StoredModel | DamagedModel] = []
         for p in self.root.glob("*" + SUFFIX):
+            if p.name.startswith(".") or not p.is_file():
+                continue  # an atomic write's temporary twin, or not a file
+            name = p.name[: -len(SUFFIX)]
             try:
+                validate_name(name)
                 info = read_model_info(p)
-            except (OSError, ModelFileError):
-                continue
-            item = StoredModel(p.name[: -len(SUFFIX)], p, info["config"], info["metadata"])
-            if dataset is None or item.dataset == dataset:
-                found.append(item)
-        return sorted(found, key=lambda m: (m.created, m.name), reverse=True)
+            except (OSError, AECoreError) as e:
+                found.append(DamagedModel(name, p, error_kind(e)))
+            else:
+                found.append(StoredModel(name, p, info["config"], info["metadata"]))
+        return found
 
     def exists(self, name: str) -> bool:
         return self.path(name).is_file()
@@ -221,11 +250,24 @@ class ModelStore:
         return self._describe(dst)
 
     def delete(self, name: str) -> None:
-        path = self.path(name)
+        """Delete a model, or a damaged file of the folder by its exact listed name (which
+        may not be a valid name: it was not made by this store)."""
+        path = self._listed_path(name)
         if not path.is_file():
             raise StoreError(f"There is no stored model named '{name}'.", code="store.missing",
                              name=name)
         path.unlink()
+
+    def _listed_path(self, name: str) -> Path:
+        """The path of a valid name, or of a file the scan listed under an invalid one (only
+        a plain name directly in this folder: never a path that leaves it)."""
+        try:
+            return self.path(name)
+        except StoreError:
+            listed = {p.name[: -len(SUFFIX)]: p for p in self.root.glob("*" + SUFFIX)}
+            if name in listed and listed[name].parent == self.root:
+                return listed[name]
+            raise
 
     def unique_name(self, stem: str) -> str:
         """``stem`` or ``stem-2``, ``stem-3``… whichever is free and not reserved.

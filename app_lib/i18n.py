@@ -642,6 +642,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "models.refused": {"en": "This file was refused: {error}",
                        "ko": "이 파일은 받을 수 없습니다: {error}"},
     "models.error": {"en": "That did not work: {error}", "ko": "실행하지 못했습니다: {error}"},
+    "models.damaged_title": {"en": "Damaged files", "ko": "손상된 파일"},
+    "models.damaged_caption": {
+        "en": "These files in the model folder cannot be opened as models. Delete them, or "
+              "replace them with a good copy.",
+        "ko": "모델 폴더에 있는 이 파일들은 모델로 열 수 없습니다. 삭제하거나 온전한 파일로 "
+              "바꾸세요.",
+    },
+    "models.damaged_row": {"en": "**{name}** · damaged: {reason}",
+                           "ko": "**{name}** · 손상됨: {reason}"},
     # ----- own data
     "data.title": {"en": "My data", "ko": "내 데이터"},
     "data.caption": {

@@ -12,6 +12,7 @@ from app_lib import catalog, dates, messages, nav, sidebar
 from app_lib.i18n import current_language, t, variant_name
 
 CONFIRM_KEY = "_models_confirm_delete"
+DAMAGED_CONFIRM_KEY = "_models_confirm_delete_damaged"
 NOTICE_KEY = "_models_notice"
 ERROR_KEY = "_models_error"
 METRIC_KEYS = ("mse", "knn5", "trustworthiness", "trust")
@@ -97,6 +98,49 @@ def _actions(store: ModelStore, models) -> None:
         st.rerun()
 
 
+def _confirm_damaged(name: str | None) -> None:
+    """Delete's and Cancel's callback (a callback: a click must survive the shell's rerun)."""
+    if name is None:
+        st.session_state.pop(DAMAGED_CONFIRM_KEY, None)
+    else:
+        st.session_state[DAMAGED_CONFIRM_KEY] = name
+
+
+def _delete_damaged(store: ModelStore, name: str) -> None:
+    """The confirmation's callback: delete the file and say so (or why not)."""
+    st.session_state.pop(DAMAGED_CONFIRM_KEY, None)
+    try:
+        store.delete(name)
+    except AECoreError as e:
+        st.session_state[ERROR_KEY] = messages.kind_of(e)
+    else:
+        catalog.refresh()
+        st.session_state[NOTICE_KEY] = t("models.deleted", name=name)
+
+
+def _damaged(store: ModelStore, items) -> None:
+    """Files that are not loadable models: said as damaged, with why and a Delete, so one
+    bad file can never stop anyone from using this page."""
+    st.subheader(t("models.damaged_title"))
+    st.caption(t("models.damaged_caption"))
+    for item in items:
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.markdown(t("models.damaged_row", name=item.name,
+                        reason=messages.sentence(item.error)))
+        if st.session_state.get(DAMAGED_CONFIRM_KEY) != item.name:
+            right.button(t("models.delete"), key=f"models_damaged_delete_{item.name}",
+                         on_click=_confirm_damaged, args=(item.name,))
+            continue
+        st.warning(t("models.confirm", name=item.name), icon="🗑️")
+        yes, no, _ = st.columns([1, 1, 4])
+        yes.button(t("models.yes"), key="models_damaged_yes", type="primary",
+                   on_click=_delete_damaged, args=(store, item.name))
+        no.button(t("models.no"), key="models_damaged_no", on_click=_confirm_damaged,
+                  args=(None,))
+    if error := st.session_state.pop(ERROR_KEY, None):
+        messages.show(error, "models.error")
+
+
 def _upload(store: ModelStore) -> None:
     st.subheader(t("models.upload"))
     file = st.file_uploader(t("models.upload"), type=["safetensors"], key="models_upload",
@@ -127,5 +171,7 @@ if stored:
     _actions(store, stored)
 else:
     st.info(t("models.empty"), icon="🗄️")
+if damaged := store.damaged():
+    _damaged(store, damaged)
 st.divider()
 _upload(store)
