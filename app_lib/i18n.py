@@ -132,6 +132,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "이 모델 파일의 설명 정보가 손상되었습니다. “{field}” 항목의 형식이 Latent "
               "Explorer가 쓰는 형식과 다릅니다. 모델을 만든 곳에서 다시 내려받으세요.",
     },
+    "err.data.image_too_large": {
+        "en": "The image {name} is {width}×{height} pixels; at most {limit:,} pixels per "
+              "image are accepted. Shrink the large images before zipping them.",
+        "ko": "이미지 {name}은(는) {width}×{height} 픽셀입니다. 이미지 한 장은 최대 "
+              "{limit:,} 픽셀까지 받습니다. 큰 이미지를 줄인 뒤 압축하세요.",
+    },
+    "err.data.too_many_pixels": {
+        "en": "The images in this zip would decode to more than {limit:,} pixels in all, "
+              "which would take too long: use fewer or smaller images.",
+        "ko": "이 zip의 이미지를 모두 풀면 {limit:,} 픽셀이 넘어 너무 오래 걸립니다. 이미지 "
+              "수를 줄이거나 더 작은 이미지를 쓰세요.",
+    },
+    "err.data.stopped": {"en": "Reading the file was stopped.",
+                         "ko": "파일 읽기를 멈췄습니다."},
     "err.store": {"en": "The model store refused this; the technical details say why.",
                   "ko": "모델 저장소가 이 작업을 거부했습니다. 이유는 기술 정보에 있습니다."},
     "err.store.bad_name": {
@@ -681,6 +695,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.saved_list": {"en": "Saved datasets", "ko": "저장된 데이터셋"},
     "data.none": {"en": "No saved datasets yet.", "ko": "아직 저장된 데이터셋이 없습니다."},
     "data.delete": {"en": "Delete", "ko": "삭제"},
+    "data.importing": {"en": "Reading {file}", "ko": "{file} 읽는 중"},
+    "data.import_stopped": {"en": "Reading the file was stopped; nothing was kept.",
+                            "ko": "파일 읽기를 멈췄습니다. 아무것도 남기지 않았습니다."},
+    "data.import_again": {"en": "Read it again", "ko": "다시 읽기"},
     "data.deleted": {"en": "Deleted {name}.", "ko": "{name}을(를) 삭제했습니다."},
     # ----- compare and gaps pages
     "nav.compare": {"en": "Compare", "ko": "비교"},

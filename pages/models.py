@@ -80,7 +80,7 @@ def _actions(store: ModelStore, models) -> None:
                           mime="application/octet-stream", key="models_download",
                           width="stretch")
     if st.session_state.get(CONFIRM_KEY) == name:
-        st.warning(t("models.confirm", name=name), icon="🗑️")
+        st.warning(t("models.confirm", name=name), icon=":material/delete:")
         yes, no, _ = st.columns([1, 1, 4])
         if yes.button(t("models.yes"), key="models_yes", type="primary"):
             st.session_state.pop(CONFIRM_KEY, None)
@@ -131,7 +131,7 @@ def _damaged(store: ModelStore, items) -> None:
             right.button(t("models.delete"), key=f"models_damaged_delete_{item.name}",
                          on_click=_confirm_damaged, args=(item.name,))
             continue
-        st.warning(t("models.confirm", name=item.name), icon="🗑️")
+        st.warning(t("models.confirm", name=item.name), icon=":material/delete:")
         yes, no, _ = st.columns([1, 1, 4])
         yes.button(t("models.yes"), key="models_damaged_yes", type="primary",
                    on_click=_delete_damaged, args=(store, item.name))
@@ -154,7 +154,7 @@ def _upload(store: ModelStore) -> None:
         try:
             stored = store.import_bytes(file.getvalue(), validate_name(name))
         except AECoreError as e:
-            messages.show(e, "models.refused", icon="⛔")
+            messages.show(e, "models.refused", icon=":material/block:")
         else:
             _changed(t("models.imported", name=stored.name))
 
@@ -164,13 +164,13 @@ store = ModelStore()
 st.title(t("models.title"))
 st.caption(t("models.caption", path=store.root))
 if notice := st.session_state.pop(NOTICE_KEY, None):
-    st.success(notice, icon="✅")
+    st.success(notice, icon=":material/check_circle:")
 stored = store.list()
 if stored:
     _table(stored)
     _actions(store, stored)
 else:
-    st.info(t("models.empty"), icon="🗄️")
+    st.info(t("models.empty"), icon=":material/inventory_2:")
 if damaged := store.damaged():
     _damaged(store, damaged)
 st.divider()

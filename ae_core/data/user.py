@@ -3,7 +3,10 @@
 Uploads are untrusted. Sizes, shapes and dtypes are checked from headers before
 anything large is decompressed or decoded, nothing is unpickled or extracted to
 disk, and every refusal is a ``DataError`` whose message a user can act on,
-never a numpy, PIL or zipfile traceback.
+never a numpy, PIL or zipfile traceback. A zip's images are measured from their
+headers first (JPEGs at the reduced size Pillow's ``draft`` will decode them at),
+so an upload whose pixels would cost minutes of CPU is refused before one image is
+decoded; the decoding itself reports progress and stops on request.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import numpy as np
 import torch
@@ -39,8 +44,14 @@ MAX_TOTAL_PIXELS = 200_000 * 28 * 28
 """Cap on images × side² after resizing, so the float32 tensor stays under ~630 MB."""
 MAX_ZIP_FILES = 50_000
 MAX_ZIP_MEMBER_BYTES = 20 * 1024 * 1024
-MAX_DECODE_PIXELS = 25_000_000
-"""Largest single image (width × height) decoded from a zip."""
+MAX_DECODE_PIXELS = 4096 * 4096
+"""Largest single image (width × height) decoded from a zip, as decoded: a JPEG counts at
+the size ``draft`` reduces it to (up to 8 times smaller a side), a PNG at its full size
+(PNG has no reduced decoding). A 12-megapixel photo passes as either."""
+MAX_UPLOAD_DECODE_PIXELS = 1_000_000_000
+"""Most pixels decoded for one zip, all images together (seconds of CPU, not minutes):
+10,000 images of 316×316, or any number of JPEG photos reduced by ``draft``. Measured
+from the images' headers before any is decoded."""
 MAX_NPZ_ARRAYS = 64
 MAX_CLASS_NAME_CHARS = 100
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
@@ -56,6 +67,30 @@ _CHUNK = 4096
 _JUNK_NAMES = {"__macosx", "thumbs.db", "desktop.ini"}
 
 Source = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
+
+
+class ImportProgress(Protocol):
+    """What a long import reports to and hears from (an :class:`ae_core.tasks.TaskContext`)."""
+
+    def progress(self, fraction: float, text: str | None = None) -> None: ...
+
+    @property
+    def stop_requested(self) -> bool: ...
+
+
+class ImportStopped(DataError):
+    """The import was stopped on request; nothing was made."""
+
+    code = "data.stopped"
+
+
+class _Quiet:
+    """The progress of an import nobody watches."""
+
+    stop_requested = False
+
+    def progress(self, fraction: float, text: str | None = None) -> None:
+        pass
 
 
 # ------------------------------------------------------------------ shared
@@ -475,6 +510,7 @@ def load_image_zip(
     image_size: int = 28,
     test_fraction: float = 0.2,
     seed: int = 0,
+    ctx: ImportProgress | None = None,
 ) -> Dataset:
     """Load a zip of PNG/JPEG images stored in one folder per class.
 
@@ -484,7 +520,12 @@ def load_image_zip(
     all are numbers). Hidden and system files (``__MACOSX``, ``.DS_Store``)
     are skipped; any other non-image file is refused. Nothing is extracted to
     disk, and the split is seeded and stratified where possible.
+
+    Every image's decoded size is read from its header first (see
+    ``MAX_DECODE_PIXELS`` and ``MAX_UPLOAD_DECODE_PIXELS``). ``ctx`` hears the
+    progress and can ask to stop, which raises :class:`ImportStopped`.
     """
+    ctx = ctx or _Quiet()
     _check_args(image_size, test_fraction)
     data, label = _read_source(source)
     zf = _open_zip(data, label, "a zip file")
@@ -493,7 +534,8 @@ def load_image_zip(
     class_names = _sorted_classes(set(class_of))
     _check_class_count(len(class_names), label)
     _check_counts(len(members), image_size, label)
-    pixels = _decode_all(zf, members, image_size, label)
+    sizes = _measure_all(zf, members, image_size, label, ctx)
+    pixels = _decode_all(zf, members, sizes, image_size, label, ctx)
     index = {c: i for i, c in enumerate(class_names)}
     y = np.fromiter((index[c] for c in class_of), dtype=np.int64, count=len(class_of))
     x = torch.from_numpy(pixels).unsqueeze(1).float().div_(255.0)
@@ -595,34 +637,104 @@ def _sorted_classes(names: set[str]) -> list[str]:
     return sorted(names)
 
 
-def _decode_all(zf: zipfile.ZipFile, members: list, size: int, label: str) -> np.ndarray:
-    """Decode each image in memory (a loop over files is unavoidable here)."""
-    out = np.empty((len(members), size, size), dtype=np.uint8)
+_MEASURE_SHARE = 0.1
+"""The part of the progress bar that reading the headers takes."""
+
+
+def _measure_all(zf: zipfile.ZipFile, members: list, size: int, label: str,
+                 ctx: ImportProgress) -> list[int]:
+    """Pixels each image will decode to, from headers only; refuses the upload when one
+    image or all together are over the caps, before anything is decoded."""
+    sizes, total = [], 0
     for i, (info, parts) in enumerate(members):
+        _check_stop(ctx)
+        name = "/".join(parts)
+        with (_reading(name, label), zf.open(info) as fh,
+              Image.open(fh, formats=("PNG", "JPEG")) as im):
+            im.draft("L", (size, size))
+            pixels = _check_image_pixels(im.size, name, label)
+        sizes.append(pixels)
+        total += pixels
+        if total > MAX_UPLOAD_DECODE_PIXELS:
+            raise DataError(
+                f"The images in {label} would decode to more than "
+                f"{MAX_UPLOAD_DECODE_PIXELS:,} pixels; use fewer or smaller images.",
+                code="data.too_many_pixels", limit=MAX_UPLOAD_DECODE_PIXELS)
+        if i % 64 == 0:
+            ctx.progress(_MEASURE_SHARE * i / len(members))
+    return sizes
+
+
+def _check_image_pixels(wh: tuple[int, int], name: str, label: str) -> int:
+    width, height = wh
+    if width * height > MAX_DECODE_PIXELS:
+        raise DataError(
+            f"The image {name} in {label} is {width}×{height} pixels; "
+            f"at most {MAX_DECODE_PIXELS:,} pixels per image are accepted.",
+            code="data.image_too_large", name=name, width=width, height=height,
+            limit=MAX_DECODE_PIXELS)
+    return width * height
+
+
+def _check_stop(ctx: ImportProgress) -> None:
+    if ctx.stop_requested:
+        raise ImportStopped("The import was stopped.")
+
+
+def _decode_all(zf: zipfile.ZipFile, members: list, sizes: list[int], size: int, label: str,
+                ctx: ImportProgress) -> np.ndarray:
+    """Decode each image in memory (a loop over files is unavoidable here), reporting
+    progress by pixels decoded (a large image takes longer than a small one)."""
+    out = np.empty((len(members), size, size), dtype=np.uint8)
+    done, total = 0, max(sum(sizes), 1)
+    for i, (info, parts) in enumerate(members):
+        _check_stop(ctx)
         out[i] = _decode(zf, info, "/".join(parts), size, label)
+        done += sizes[i]
+        ctx.progress(_MEASURE_SHARE + (1 - _MEASURE_SHARE) * done / total)
     return out
 
 
 def _decode(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, size: int, label: str):
-    """One member → uint8 (size, size) grayscale, or a DataError naming the file."""
-    try:
+    """One member → uint8 (size, size) grayscale, or a DataError naming the file.
+
+    ``draft`` first: a JPEG is decoded at the smallest power-of-two reduction that is
+    still at least ``size`` a side (and straight to grayscale)."""
+    with _reading(name, label):
         blob = zf.read(info)
         with Image.open(io.BytesIO(blob), formats=("PNG", "JPEG")) as im:
-            width, height = im.size
-            if width * height > MAX_DECODE_PIXELS:
-                raise DataError(
-                    f"The image {name} in {label} is {width}×{height} pixels; "
-                    f"at most {MAX_DECODE_PIXELS:,} pixels per image are accepted."
-                )
             im.draft("L", (size, size))
+            _check_image_pixels(im.size, name, label)
             gray = im.convert("L").resize((size, size), Image.Resampling.BILINEAR)
             return np.asarray(gray, dtype=np.uint8)
+
+
+@contextmanager
+def _reading(name: str, label: str) -> Iterator[None]:
+    """Turns what Pillow and zipfile raise for a bad member into a DataError naming it."""
+    try:
+        yield
     except DataError:
         raise
     except Image.DecompressionBombError as exc:
-        raise DataError(f"The image {name} in {label} is too large to decode.") from exc
+        raise DataError(f"The image {name} in {label} is too large to decode.",
+                        code="data.image_too_large", name=name,
+                        limit=MAX_DECODE_PIXELS) from exc
     except (OSError, ValueError, SyntaxError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         detail = "" if isinstance(exc, UnidentifiedImageError) else f" ({exc})"
         raise DataError(
             f"The file {name} in {label} is not a readable PNG or JPEG image{detail}."
         ) from exc
+
+
+# ------------------------------------------------------------------ either
+
+
+def load_upload(
+    data: bytes, file_name: str, image_size: int, ctx: ImportProgress | None = None
+) -> Dataset:
+    """An uploaded ``.zip`` (by its name) or ``.npz`` as a dataset named after the file."""
+    stem = file_name.rsplit(".", 1)[0]
+    if file_name.lower().endswith(".zip"):
+        return load_image_zip(data, stem, image_size=image_size, ctx=ctx)
+    return load_npz(data, stem, image_size=image_size)
