@@ -30,10 +30,10 @@ waited up to 5 ms per message. Measured on the 2-core machine, slider release â†
 image p50: 125 / 127 ms at 0.005 against 115 / 113 ms at 0.001."""
 
 
-MODULES = ("app_lib.canvas", "app_lib.nav", "app_lib.sidebar", "app_lib.state", "app_lib.style",
-           "app_lib.cache", "app_lib.explorer", "app_lib.figures", "app_lib.pixel_ratio",
-           "app_lib.widgets",
-           "ae_core.imaging", "ae_core.latent", "ae_core.metrics")
+MODULES = ("app_lib.background", "app_lib.canvas", "app_lib.nav", "app_lib.sidebar",
+           "app_lib.state", "app_lib.style", "app_lib.cache", "app_lib.explorer",
+           "app_lib.figures", "app_lib.pixel_ratio", "app_lib.widgets",
+           "ae_core.imaging", "ae_core.latent", "ae_core.metrics", "ae_core.tasks")
 """What the app shell and the Explore page import (torch among them): imported here first,
 they cost the first visitor nothing."""
 
