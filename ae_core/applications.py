@@ -31,11 +31,19 @@ def one_thread():
     return torch_threads(1)
 
 
-SPARSE_COMPARISON = {  # same single layer, three objectives
-    "sparse_l1": ("sparse_l1", {"l1_weight": 0.05}),
-    "sparse_kl": ("sparse_kl", {"rho": 0.05, "sparsity_weight": 1.0}),
-    "none": ("sparse_kl", {"rho": 0.05, "sparsity_weight": 0.0}),
+SPARSE_COMPARISON = {  # same single layer, three objectives, each at its documented default
+    "sparse_l1": ("sparse_l1", {"l1_weight": 1.0},
+                  {"lr": 1e-3, "warmup_steps": 100, "penalty_warmup": 0.5}),
+    "sparse_kl": ("sparse_kl", {"rho": 0.05, "sparsity_weight": 3.0}, {}),
+    "none": ("sparse_kl", {"rho": 0.05, "sparsity_weight": 0.0}, {}),
 }
+"""name → (variant, model settings, training settings over :data:`SPARSE_TRAIN`)."""
+SPARSE_TRAIN = {"batch_size": 128, "lr": 5e-3, "warmup_steps": 0, "penalty_warmup": 0.3}
+"""How the comparison trains. The penalty's warm-up lets the codes carry the images first:
+a KL applied from the first step pulls every sigmoid unit down to ρ together, to codes
+that are uniformly low (mean ρ, yet every unit on for every image) instead of sparse. ReLU
+codes (L1) train at a lower, warmed-up rate: at 5e-3 from the first step a third of the
+units die (never fire again) in the first epochs."""
 
 
 def train_sparse_comparison(x: Any, image_shape: Sequence[int], units: int = 64,
@@ -56,13 +64,13 @@ def train_sparse_comparison(x: Any, image_shape: Sequence[int], units: int = 64,
     images = _tensor(x).reshape(-1, *shape)
     out = {}
     with one_thread():
-        for i, (name, (variant, settings)) in enumerate(SPARSE_COMPARISON.items()):
+        for i, (name, (variant, settings, train)) in enumerate(SPARSE_COMPARISON.items()):
             if should_stop is not None and should_stop():
                 break
             model = build_model(make_config(variant, input_shape=shape, latent_dim=units,
                                             **settings), seed=seed)
-            trainer = Trainer(model, TrainConfig(epochs=epochs, batch_size=128, lr=5e-3,
-                                                 warmup_steps=0, device="cpu", seed=seed))
+            trainer = Trainer(model, TrainConfig(epochs=epochs, device="cpu", seed=seed,
+                                                 **{**SPARSE_TRAIN, **train}))
             if on_trainer is not None:
                 on_trainer(i, name, trainer)
             trainer.fit(images)
@@ -266,32 +274,56 @@ def train_normal_model(x_normal: Any, image_shape: Sequence[int], latent_dim: in
 # --------------------------------------------------------------------------- sparse inspector
 
 
-def activation_stats(codes: Any, dead_below: float = 1e-3, on_above: float = 0.9
-                     ) -> dict[str, np.ndarray]:
-    """Per hidden unit: mean activation, share of images where it fires, dead / always-on.
+FIRE_SHARE = 0.1
+"""Default firing threshold, as a share of each unit's largest activation."""
+DEAD_SHARE = 1e-3
+"""A unit whose largest activation is at most this share of the largest of any unit never
+does anything visible (for ReLU codes: it is exactly 0 on every image): it is dead."""
 
-    A unit "fires" on an image when its activation exceeds ``dead_below``; it is
-    dead when it fires on no image and always-on when it fires on more than
-    ``on_above`` of them.
+
+def activation_stats(codes: Any, fire_share: float = FIRE_SHARE, on_above: float = 0.9,
+                     dead_share: float = DEAD_SHARE) -> dict[str, np.ndarray]:
+    """Per hidden unit: mean activation, its scale, the share of images it fires on,
+    dead / always-on, and how many units fire on each image.
+
+    "Firing" is measured on each unit's own scale, its largest activation over
+    ``codes``: unit j fires on an image when its activation is above ``fire_share`` ×
+    that largest value. An absolute threshold cannot mean the same for ReLU codes
+    (any scale: an L1 model's may be 0 to 8) and for sigmoid codes pulled towards a
+    small ρ; on a unit's own scale, "fires at 10 %" reads alike for both. A unit is
+    dead when its largest activation is at most ``dead_share`` × the largest of any
+    unit (it never fires); always-on when it fires on more than ``on_above`` of the
+    images. ``relative`` is every activation over its unit's scale (0 for dead units).
     """
     c = _np(codes)
     if c.ndim != 2 or len(c) == 0:
         raise DataError(f"codes must be shaped (N, units); got {c.shape}.")
-    firing = np.mean(np.abs(c) > dead_below, axis=0)
-    return {"mean": c.mean(axis=0), "firing": firing, "dead": firing == 0,
-            "always_on": firing > on_above}
+    if not 0.0 <= fire_share < 1.0:
+        raise ConfigError(f"The firing threshold must be a share from 0 to below 1; "
+                          f"got {fire_share}.")
+    a = np.abs(c)
+    scale = a.max(axis=0)
+    dead = scale <= dead_share * max(float(scale.max()), 1e-12)
+    relative = np.where(dead, 0.0, a / np.where(dead, 1.0, scale))
+    fires = (relative > fire_share) & ~dead
+    firing = fires.mean(axis=0)
+    return {"mean": c.mean(axis=0), "scale": scale, "firing": firing, "dead": dead,
+            "always_on": firing > on_above, "per_image": fires.sum(axis=1),
+            "relative": relative}
 
 
 def _first_linear(module: torch.nn.Module) -> torch.nn.Linear | None:
     return next((m for m in module.modules() if isinstance(m, torch.nn.Linear)), None)
 
 
-def feature_images(model: Any, which: str = "decoder") -> np.ndarray:
+def feature_images(model: Any, which: str = "decoder", blank: Any = None) -> np.ndarray:
     """Learned features as images (units, C, H, W), each scaled to [0, 1].
 
     ``decoder``: column j of the decoder's last linear layer (what unit j paints);
     ``encoder``: row j of the latent head when there is no hidden layer (the
-    filter unit j responds to). Needs a single-layer MLP model.
+    filter unit j responds to). Needs a single-layer MLP model. Units where the
+    boolean mask ``blank`` is True (e.g. dead units, whose weights never learned
+    anything and would show as noise) are drawn plain mid-grey.
     """
     config = getattr(model, "config", None)
     if config is None or config.arch != "mlp" or config.hidden:
@@ -305,7 +337,10 @@ def feature_images(model: Any, which: str = "decoder") -> np.ndarray:
         raise ConfigError('which must be "decoder" or "encoder".')
     lo = weight.min(axis=1, keepdims=True)
     span = np.maximum(weight.max(axis=1, keepdims=True) - lo, 1e-12)
-    return ((weight - lo) / span).reshape(-1, *shape)
+    images = (weight - lo) / span
+    if blank is not None:
+        images[np.asarray(blank, dtype=bool)] = 0.5
+    return images.reshape(-1, *shape)
 
 
 # --------------------------------------------------------------------------- compression
@@ -435,9 +470,10 @@ def label_efficiency(features: Mapping[str, tuple[Any, Any]], y_train: Any, y_te
 
 
 __all__ = [
-    "NOISE_RANGES", "SPARSE_COMPARISON", "activation_stats", "add_noise", "anomaly_scores",
-    "bytes_per_image", "code_range", "compress", "denoise_grid", "dequantize", "feature_images",
-    "label_efficiency", "mean_png_bytes", "noise_statistics", "normal_mask", "one_thread",
-    "prepare_upload", "psnr_per_image", "psnr_vs_noise", "quantize", "rate_psnr",
-    "sample_per_class", "threshold_report", "train_normal_model", "train_sparse_comparison",
+    "DEAD_SHARE", "FIRE_SHARE", "NOISE_RANGES", "SPARSE_COMPARISON", "SPARSE_TRAIN",
+    "activation_stats", "add_noise", "anomaly_scores", "bytes_per_image", "code_range",
+    "compress", "denoise_grid", "dequantize", "feature_images", "label_efficiency",
+    "mean_png_bytes", "noise_statistics", "normal_mask", "one_thread", "prepare_upload",
+    "psnr_per_image", "psnr_vs_noise", "quantize", "rate_psnr", "sample_per_class",
+    "threshold_report", "train_normal_model", "train_sparse_comparison",
 ]

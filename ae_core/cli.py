@@ -19,7 +19,7 @@ import torch
 from ae_core import __version__
 from ae_core.errors import AECoreError
 from ae_core.models import DESCRIPTIONS, VARIANTS, config_class, make_config
-from ae_core.presets import PRESETS
+from ae_core.presets import PRESETS, preset_for
 
 FIELD_HELP = {
     "input_shape": "image shape C,H,W (normally taken from the dataset)",
@@ -35,8 +35,12 @@ FIELD_HELP = {
     "output": "sigmoid or linear (linear needs mse)",
     "beta": "VAE: weight of the KL term (1 = ELBO)",
     "rho": "sparse_kl: target mean activation ρ",
-    "sparsity_weight": "sparse_kl: weight of Σ KL(ρ ‖ ρ̂)",
-    "l1_weight": "sparse_l1: weight of the L1 penalty on the codes",
+    "sparsity_weight": "sparse_kl: β, per pixel and per unit: the loss is the reconstruction "
+                       "summed over the D pixels + β·D·mean_j KL(ρ ‖ ρ̂_j); the variant's "
+                       "default is 3 (UFLDL's β)",
+    "l1_weight": "sparse_l1: λ, per pixel and per unit: the loss is the reconstruction summed "
+                 "over the D pixels + λ·D·mean_j |z_j|·rms(decoder column j); the variant's "
+                 "default is 1",
     "noise": "denoising: gaussian, salt_pepper or masking",
     "noise_level": "denoising: σ for gaussian, pixel fraction otherwise",
 }
@@ -99,10 +103,13 @@ def _add_list(sub) -> None:
 def _add_train(sub) -> None:
     p = sub.add_parser("train", help="train any variant on a dataset and save the model file",
                        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--dataset", default="digits", help="digits, mnist or fashion-mnist")
+    p.add_argument("--dataset", default="digits",
+                   help="digits, mnist, fashion-mnist or an upload's user:<name>")
     p.add_argument("--variant", choices=list(VARIANTS), help="model variant (default: the "
                    "preset's, else vanilla)")
-    p.add_argument("--preset", choices=list(PRESETS), help="start from a named preset")
+    p.add_argument("--preset", choices=list(PRESETS),
+                   help="start from a named preset, resolved for the dataset exactly as the "
+                        "Train page does (its step budget sets the batch size and epochs)")
     p.add_argument("--classes", help="train only on these comma-separated class labels "
                    "(e.g. one 'normal' class for anomaly detection)")
     model = p.add_argument_group("model settings (any variant's config field)")
@@ -115,6 +122,9 @@ def _add_train(sub) -> None:
     train.add_argument("--lr", type=float, help="peak learning rate (Adam)")
     train.add_argument("--weight-decay", type=float)
     train.add_argument("--schedule", choices=["cosine", "constant"])
+    train.add_argument("--penalty-warmup", type=float, metavar="FRACTION",
+                       help="raise the penalty (a VAE's KL, a sparse model's sparsity term) "
+                            "from 0 to its weight over this fraction of the steps (0 = off)")
     train.add_argument("--augment-shift", type=int, metavar="PIXELS",
                        help="move each training image by up to this many pixels, a new "
                             "random offset every epoch (0 = off)")
@@ -177,7 +187,9 @@ def cmd_list(args) -> int:
     if args.what in ("all", "presets"):
         print("Presets:")
         for key, preset in PRESETS.items():
-            print(f"  {key:<10} {preset.title:<14} {preset.variant} {preset.model}")
+            budget = f"{preset.steps} steps" if preset.steps else ""
+            print(f"  {key:<10} {preset.title:<14} {preset.variant:<10} {budget:<11} "
+                  f"{preset.model}")
     if args.what in ("all", "models"):
         print("Shipped models (pretrained/):")
         for item in list_pretrained():
@@ -189,9 +201,9 @@ def cmd_list(args) -> int:
     return 0
 
 
-def _model_settings(args, variant: str, preset) -> dict[str, Any]:
+def _model_settings(args, variant: str, resolved) -> dict[str, Any]:
     allowed = {f.name for f in dataclasses.fields(config_class(variant))}
-    settings = dict(preset.model) if preset else {}
+    settings = dict(resolved.model) if resolved else {}
     for name in _model_fields():
         raw = getattr(args, "m_" + name)
         if raw is None:
@@ -205,26 +217,36 @@ def _model_settings(args, variant: str, preset) -> dict[str, Any]:
     return settings
 
 
+def train_settings(args, dataset) -> tuple[str, Any, Any]:
+    """(variant, model config, TrainConfig) of a ``train`` command on ``dataset``: the preset
+    resolved for the dataset exactly as the Train page resolves it (``ae_core.presets``),
+    then the options given on the command line over it."""
+    from ae_core.training import TrainConfig
+
+    resolved = preset_for(args.preset, dataset) if args.preset else None
+    variant = args.variant or (resolved.variant if resolved else "vanilla")
+    settings = _model_settings(args, variant, resolved)
+    settings.setdefault("input_shape", list(dataset.image_shape))
+    config = make_config(variant, **settings)
+    train_options = dict(resolved.train) if resolved else {}
+    for key in ("epochs", "batch_size", "lr", "weight_decay", "schedule", "augment_shift",
+                "penalty_warmup"):
+        if getattr(args, key) is not None:
+            train_options[key] = getattr(args, key)
+    train_options.update(seed=args.seed, device=args.device)
+    return variant, config, TrainConfig.from_dict(train_options)
+
+
 def cmd_train(args) -> int:
-    from ae_core.data import load_dataset
+    from ae_core.data.library import load_any
     from ae_core.evaluate import evaluate
     from ae_core.io import round_to_half, save_model
     from ae_core.models import build_model
     from ae_core.store import ModelStore
-    from ae_core.training import TrainConfig, Trainer, probe_extras
+    from ae_core.training import Trainer, probe_extras
 
-    preset = PRESETS.get(args.preset) if args.preset else None
-    variant = args.variant or (preset.variant if preset else "vanilla")
-    settings = _model_settings(args, variant, preset)
-    dataset = load_dataset(args.dataset, progress=_download_bar())
-    settings.setdefault("input_shape", list(dataset.image_shape))
-    config = make_config(variant, **settings)
-    train_options = dict(preset.train) if preset else {}
-    for key in ("epochs", "batch_size", "lr", "weight_decay", "schedule", "augment_shift"):
-        if getattr(args, key) is not None:
-            train_options[key] = getattr(args, key)
-    train_options.update(seed=args.seed, device=args.device)
-    train_config = TrainConfig.from_dict(train_options)
+    dataset = load_any(args.dataset, progress=_download_bar())
+    variant, config, train_config = train_settings(args, dataset)
     x_train, classes = _class_subset(dataset, args.classes)
 
     model = build_model(config, seed=args.seed)
@@ -253,7 +275,10 @@ def cmd_train(args) -> int:
         path = save_model(model, args.out, metadata, extras, half=args.half)
     else:
         store = ModelStore()
-        name = args.name or store.unique_name(f"{dataset.name}-{variant}-{config.latent_dim}d")
+        from ae_core.jobs import default_model_name
+
+        name = args.name or store.unique_name(default_model_name(dataset.name, variant,
+                                                                 config.latent_dim))
         path = store.save(model, name, metadata, extras, half=args.half).path
     print(f"Saved {path}")
     return 0 if result.status != "diverged" else 3

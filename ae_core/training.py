@@ -38,6 +38,11 @@ class TrainConfig:
     weight_decay: float = 0.0
     schedule: str = "cosine"
     warmup_steps: int = 100
+    # fraction of all steps over which the objective's penalties (a VAE's KL, a sparse
+    # model's sparsity term) rise linearly from 0 to their full weight (0: off). "KL
+    # warm-up" (Bowman et al. 2016; Sønderby et al. 2016): the decoder first learns to use
+    # the codes, so a VAE's KL cannot collapse them before they carry information.
+    penalty_warmup: float = 0.0
     grad_clip: float = 0.0
     augment_shift: int = 0  # move each training image by up to this many pixels (0: off)
     seed: int = 0
@@ -52,6 +57,8 @@ class TrainConfig:
             (0.0 <= self.weight_decay <= 1.0, "weight decay must be between 0 and 1"),
             (self.schedule in ("cosine", "constant"), "schedule must be 'cosine' or 'constant'"),
             (0 <= self.warmup_steps <= 100_000, "warm-up steps must be between 0 and 100000"),
+            (0.0 <= self.penalty_warmup <= 1.0,
+             "the penalty warm-up must be a fraction of the training between 0 and 1"),
             (0.0 <= self.grad_clip <= 1e6, "gradient clip must be 0 (off) or positive"),
             (0 <= self.augment_shift <= MAX_SHIFT,
              f"the augmentation shift must be between 0 (off) and {MAX_SHIFT} pixels"),
@@ -125,6 +132,7 @@ class Trainer:
         self.batch = 0
         self.n_batches = 0
         self.last_parts: dict[str, float] = {}
+        self.penalty_scale = 1.0  # the warm-up's factor on the penalties at the last step
         self.started_at = 0.0
         self.result: TrainResult | None = None
         self.divergence: tuple[float, int] | None = None
@@ -218,7 +226,8 @@ class Trainer:
             xb = x.index_select(0, perm[b * bs:(b + 1) * bs])
             if shift:
                 xb = random_shift(xb.view(-1, *shape), shift, gen).view(xb.shape)
-            loss, parts = model.loss_terms(xb, gen)
+            self.penalty_scale = self._penalty_factor(self.epoch * self.n_batches + b)
+            loss, parts = model.loss_terms(xb, gen, penalty_scale=self.penalty_scale)
             if not torch.isfinite(loss):
                 self.divergence = (float(loss.detach()), self.epoch + 1)
                 self._stop_reason = f"loss became {self.divergence[0]} at epoch {self.epoch + 1}"
@@ -243,6 +252,11 @@ class Trainer:
             return (f"Training diverged: {self._stop_reason}. The model keeps {kept}. "
                     "Try a lower learning rate.")
         return f"{self._stop_reason} The model keeps {kept}."
+
+    def _penalty_factor(self, step: int) -> float:
+        """The penalties' weight factor at ``step``: (step + 1) / warm-up steps, capped at 1."""
+        warm = self.config.penalty_warmup * self.config.epochs * max(self.n_batches, 1)
+        return 1.0 if warm < 1 else min(1.0, (step + 1) / warm)
 
     def _lr_lambda(self, total_steps: int) -> Callable[[int], float]:
         warm = min(self.config.warmup_steps, max(total_steps // 10, 1))

@@ -480,11 +480,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.rho_help": {"en": "The average activation each code unit should have (0 < ρ < 1).",
                        "ko": "각 코드 유닛이 가져야 할 평균 활성도 (0 < ρ < 1)."},
     "train.sparsity_weight": {"en": "Sparsity weight", "ko": "희소성 가중치"},
-    "train.sparsity_weight_help": {"en": "Weight of the KL(ρ ‖ ρ̂) sparsity penalty.",
-                                   "ko": "KL(ρ ‖ ρ̂) 희소성 벌점의 가중치."},
+    "train.sparsity_weight_help": {
+        "en": "β, the weight of the KL(ρ ‖ ρ̂) sparsity penalty, per pixel and per unit: the "
+              "loss adds β × pixels × the mean KL over the units to the reconstruction "
+              "summed over the pixels, so one β means the same at any image size (3, as in "
+              "UFLDL, brings the mean activation close to ρ).",
+        "ko": "β, KL(ρ ‖ ρ̂) 희소성 벌점의 가중치 (픽셀당·유닛당): 픽셀마다 더한 복원 오차에 "
+              "β × 픽셀 수 × 유닛 평균 KL을 더하므로, 이미지 크기와 상관없이 같은 뜻입니다 "
+              "(UFLDL처럼 3이면 평균 활성도가 ρ 가까이 옵니다)."},
     "train.l1_weight": {"en": "L1 weight", "ko": "L1 가중치"},
-    "train.l1_weight_help": {"en": "Weight of the L1 penalty on the codes.",
-                             "ko": "코드에 주는 L1 벌점의 가중치."},
+    "train.l1_weight_help": {
+        "en": "λ, the weight of the L1 penalty on the codes, per pixel and per unit: the loss "
+              "adds λ × pixels × the mean over the units of |code| × the RMS of what the unit "
+              "paints, so one λ means the same at any image size (at 1 most codes are 0).",
+        "ko": "λ, 코드에 주는 L1 벌점의 가중치 (픽셀당·유닛당): 복원 오차에 λ × 픽셀 수 × "
+              "유닛 평균 (|코드| × 그 유닛이 그리는 그림의 RMS)을 더하므로, 이미지 크기와 "
+              "상관없이 같은 뜻입니다 (1이면 코드 대부분이 0)."},
     "train.noise": {"en": "Noise type", "ko": "잡음 종류"},
     "train.noise_help": {"en": "How the input is corrupted before encoding.",
                          "ko": "인코딩 전에 입력을 손상시키는 방식."},
@@ -1018,17 +1029,33 @@ STRINGS: dict[str, dict[str, str]] = {
     "sparse.mean_act": {"en": "mean activation", "ko": "평균 활성도"},
     "sparse.dead": {"en": "dead units", "ko": "죽은 유닛"},
     "sparse.always_on": {"en": "always-on units", "ko": "늘 켜진 유닛"},
-    "sparse.near_zero": {"en": "share of activations < {v}", "ko": "{v} 미만 활성 비율"},
-    "sparse.fire": {"en": "A unit fires above", "ko": "유닛이 켜졌다고 보는 활성값"},
-    "sparse.fire_help": {"en": "A unit counts as firing on an image when its activation is above "
-                               "this; a unit that never fires is dead.",
-                         "ko": "활성값이 이보다 크면 그 이미지에서 유닛이 켜진 것으로 봅니다. "
-                               "한 번도 켜지지 않는 유닛은 죽은 유닛입니다."},
+    "sparse.near_zero": {"en": "share of activations ≤ {v} of their unit's largest",
+                         "ko": "유닛 최댓값의 {v} 이하인 활성 비율"},
+    "sparse.per_image": {"en": "units firing per image", "ko": "이미지당 켜진 유닛"},
+    "sparse.per_image_help": {
+        "en": "On average, how many units fire on one test image (of all the units). "
+              "A sparse code uses only a few.",
+        "ko": "테스트 이미지 한 장에서 평균 몇 개의 유닛이 켜지는지 (전체 유닛 중). "
+              "희소 코드는 몇 개만 씁니다."},
+    "sparse.fire": {"en": "A unit fires above this share of its largest activation",
+                    "ko": "유닛이 켜졌다고 보는 기준 (그 유닛 최댓값 대비)"},
+    "sparse.fire_help": {"en": "Each unit is measured on its own scale: it fires on an image when "
+                               "its activation there is above this share of the largest it "
+                               "reaches on any test image. A unit that is always 0 (or almost) "
+                               "is dead; one that fires on more than 90 % of the images is "
+                               "always on.",
+                         "ko": "유닛마다 자기 기준으로 잽니다. 어떤 이미지에서의 활성값이 테스트 "
+                               "이미지 전체에서 그 유닛이 내는 최댓값의 이 비율보다 크면 켜진 "
+                               "것입니다. 늘 0(또는 거의 0)인 유닛은 죽은 유닛, 이미지의 90 % "
+                               "넘게 켜지는 유닛은 늘 켜진 유닛입니다."},
     "sparse.fire_line": {"en": "fires above {v}", "ko": "{v} 초과면 켜짐"},
+    "sparse.dead_tiles": {"en": "plain grey = dead units ({n})",
+                          "ko": "회색 칸 = 죽은 유닛 ({n}개)"},
     "sparse.unit": {"en": "hidden unit (sorted)", "ko": "은닉 유닛 (정렬)"},
     "sparse.bars_title": {"en": "Mean activation of each unit (dashed: target ρ)",
                           "ko": "유닛별 평균 활성도 (점선: 목표 ρ)"},
-    "sparse.hist_title": {"en": "All activations on the test set", "ko": "테스트셋 전체 활성값"},
+    "sparse.hist_title": {"en": "All activations on the test set, each over its unit's largest",
+                          "ko": "테스트셋 전체 활성값 (각 유닛 최댓값 대비)"},
     "sparse.compare_title": {"en": "L1 vs KL vs no penalty", "ko": "L1 대 KL 대 벌점 없음"},
     "sparse.compare_intro": {
         "en": "Three {n}-unit models trained here on the same data and seed; only the "

@@ -12,7 +12,7 @@ from ae_core.errors import ConfigError
 from ae_core.jobs import JobSpec
 from ae_core.latent import LatentSpace, browser_map
 from ae_core.models import make_config
-from ae_core.presets import PRESETS
+from ae_core.presets import DEFAULT_PRESET, PRESETS, preset_for, resolve_preset
 from ae_core.training import TrainConfig
 from ae_core.webdecoder import DecoderProgram, program_parts
 from app_lib import canvas
@@ -23,8 +23,9 @@ PREFIX = "tr_"
 DEFAULTS: dict[str, Any] = {
     "variant": "vanilla", "arch": "mlp", "hidden": "512, 256, 128", "channels": "32, 64",
     "latent": 2, "loss": "bce", "beta": 1.0, "rho": 0.05, "sparsity_weight": 3.0,
-    "l1_weight": 0.01, "noise": "gaussian", "noise_level": 0.5, "epochs": 20, "batch": 256,
+    "l1_weight": 1.0, "noise": "gaussian", "noise_level": 0.5, "epochs": 20, "batch": 256,
     "lr": 0.002, "seed": 0, "weight_decay": 0.0, "schedule": "cosine", "shift": 0, "name": "",
+    "penalty_warmup": 0.0,  # no widget: a preset's KL / sparsity warm-up, carried to the job
 }
 SCHEDULES = ("cosine", "constant")
 OBJECTIVE_FIELDS = {  # form key → config field, per variant
@@ -40,9 +41,37 @@ def _list_text(values) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def preset_values(key: str) -> dict[str, Any]:
-    """The form (defaults overlaid with the preset) for preset ``key``."""
+def resolved_preset(key: str, dataset: Any = None):
+    """Preset ``key`` resolved for ``dataset`` (a name or a Dataset) by
+    ``ae_core.presets`` — the resolution ``python -m ae_core train --preset`` uses too.
+    A dataset that cannot be read here is taken as MNIST-sized (its job will say why it
+    cannot start)."""
+    if isinstance(dataset, str):
+        from ae_core.errors import AECoreError
+        from app_lib import cache
+
+        try:
+            dataset = cache.get_dataset(dataset)
+        except AECoreError:
+            dataset = None
+    if dataset is None:
+        return resolve_preset(key, 60_000, (1, 28, 28))
+    return preset_for(key, dataset)
+
+
+def default_form(dataset: Any = None) -> dict[str, Any]:
+    """The form a visitor first sees: the default preset for ``dataset`` (else the sidebar's)."""
+    if dataset is None:
+        from app_lib import state
+
+        dataset = state.current().dataset
+    return preset_values(DEFAULT_PRESET, dataset)
+
+
+def preset_values(key: str, dataset: Any = None) -> dict[str, Any]:
+    """The form (defaults overlaid with the preset) for preset ``key`` on ``dataset``."""
     p = PRESETS[key]
+    resolved = resolved_preset(key, dataset)
     values = dict(DEFAULTS, variant=p.variant)
     m = dict(p.model)
     for field, form_key in (("latent_dim", "latent"), ("arch", "arch"), ("loss", "loss"),
@@ -55,10 +84,11 @@ def preset_values(key: str) -> dict[str, Any]:
         values["hidden"] = _list_text(m["hidden"])
     if "channels" in m:
         values["channels"] = _list_text(m["channels"])
-    tr = dict(p.train)
+    tr = dict(resolved.train)
     for field, form_key in (("epochs", "epochs"), ("batch_size", "batch"), ("lr", "lr"),
                             ("seed", "seed"), ("weight_decay", "weight_decay"),
-                            ("schedule", "schedule"), ("augment_shift", "shift")):
+                            ("schedule", "schedule"), ("augment_shift", "shift"),
+                            ("penalty_warmup", "penalty_warmup")):
         if field in tr:
             values[form_key] = tr[field]
     return values
@@ -89,7 +119,8 @@ def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...])
     train = {"epochs": int(form["epochs"]), "batch_size": int(form["batch"]),
              "lr": float(form["lr"]), "seed": int(form["seed"]),
              "weight_decay": float(form["weight_decay"]), "schedule": form["schedule"],
-             "augment_shift": int(form["shift"])}
+             "augment_shift": int(form["shift"]),
+             "penalty_warmup": float(form.get("penalty_warmup", 0.0))}
     TrainConfig(**train).validate().check_fits(input_shape)
     return JobSpec(dataset=dataset, variant=variant, model=model, train=train,
                    name=chosen_name(form.get("name")))

@@ -85,7 +85,7 @@ def _key(name: str) -> str:
 
 
 def _apply_preset(key: str) -> None:
-    _kept().update(tv.preset_values(key))
+    _kept().update(tv.preset_values(key, _kept().get("dataset")))
 
 
 def _form_values() -> dict:
@@ -103,7 +103,9 @@ def _presets() -> None:
 
 
 def _kept() -> dict:
-    return st.session_state.setdefault(FORM_KEY, dict(tv.DEFAULTS))
+    if FORM_KEY not in st.session_state:
+        st.session_state[FORM_KEY] = tv.default_form()
+    return st.session_state[FORM_KEY]
 
 
 def _copy(name: str) -> None:

@@ -131,23 +131,36 @@ def test_anomaly_trains_on_one_class_and_detects_the_others():
 def test_sparse_inspector_shows_units_rho_and_the_three_way_comparison():
     at = open_with_task(SPARSE, sparse_task_key("digits"))
     assert at.title[0].value == "Sparse inspector"
+    assert not any("Choices of the activation" in m.value for m in at.markdown)  # item 2
     bars = chart(at, "Mean activation of each unit")
     assert len(values(bars["data"][0]["y"])) == 64
     assert any("0.05" in s.get("text", "") for s in bars["layout"].get("annotations", []))
     table = at.dataframe[0].value
     assert list(table["penalty"]) == ["L1 on the codes", "KL to ρ", "no penalty"]
-    # the KL penalty pulls the mean activation down towards ρ compared with no penalty
-    assert table["mean activation"].iloc[1] < table["mean activation"].iloc[2]
+    # the KL penalty pulls the mean activation down to ρ: within 1.5 × ρ, few units always on
+    kl, none = table.iloc[1], table.iloc[2]
+    assert kl["mean activation"] < 1.5 * 0.05 < none["mean activation"]
+    assert kl["always-on units"] <= 3 < none["always-on units"]
+    assert kl["units firing per image"] < none["units firing per image"] / 2
     assert table["PSNR (dB)"].gt(12).all()
-    assert {"L1 on the codes", "KL to ρ", "no penalty"} <= set(captions(at))
-    # a higher firing threshold: more units count as dead, the histogram's line moves
-    dead = {m.label: m.value for m in at.metric}["dead units"]
+    for name in ("L1 on the codes", "KL to ρ", "no penalty"):
+        assert any(c.startswith(name) for c in captions(at)), name
+    # thresholds are shares of each unit's largest activation: the default is 10 %
+    assert at.select_slider(key="sparse_fire").value == 0.1
+    assert "share of activations ≤ 10% of their unit's largest" in table.columns
+    per_image = float({m.label: m.value for m in at.metric}["units firing per image"]
+                      .split(" / ")[0])
     at.select_slider(key="sparse_fire").set_value(0.5).run()
     assert_clean(at)
-    assert int({m.label: m.value for m in at.metric}["dead units"]) > int(dead)
+    higher = float({m.label: m.value for m in at.metric}["units firing per image"]
+                   .split(" / ")[0])
+    assert higher < per_image   # fewer units count as firing at a higher share
     hist = chart(at, "All activations on the test set")
     assert [sh["x0"] for sh in hist["layout"]["shapes"]] == [0.5]
-    assert "share of activations < 0.5" in at.dataframe[0].value.columns
+    assert all(0 <= v <= 1 for v in values(hist["data"][0]["x"]))
+    wide = at.dataframe[0].value
+    assert "share of activations ≤ 50% of their unit's largest" in wide.columns
+    assert (wide.iloc[:, 3] >= table.iloc[:, 3]).all()
 
 
 def stamps(dataset: str = "digits") -> tuple:

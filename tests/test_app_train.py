@@ -98,8 +98,46 @@ def test_a_preset_fills_the_form():
     at.button(key="preset_conv-vae").click().run()
     assert at.selectbox(key="tr_variant").value == "vae"
     assert at.radio(key="tr_arch").value == "conv"
-    assert at.text_input(key="tr_channels").value == "32, 64"
+    assert at.text_input(key="tr_channels").value == "16, 32"
     assert at.number_input(key="tr_beta").value == 1.0
+    # resolved for the form's dataset (digits: 1437 images): batches of 64, ~2000 steps
+    assert at.number_input(key="tr_batch").value == 64
+    assert at.number_input(key="tr_epochs").value == 91
+
+
+def test_the_first_form_is_the_default_preset_resolved_for_the_dataset():
+    """Issue 17: the page's default run on digits was 120 steps and drew a line; the first
+    form is now the plain-2d preset with its step budget for the sidebar's dataset."""
+    at = open_page(TRAIN)
+    assert at.selectbox(key="tr_variant").value == "vanilla"
+    assert at.text_input(key="tr_hidden").value == "512, 256, 128"
+    assert (at.number_input(key="tr_epochs").value, at.number_input(key="tr_batch").value) \
+        == (91, 64)
+
+
+@pytest.mark.parametrize("key", ["plain-2d", "vae-2d", "sparse", "denoising", "conv-vae",
+                                 "deep-30d"])
+@pytest.mark.parametrize("dataset", ["digits", "user:shapes"])
+def test_the_page_and_the_cli_resolve_a_preset_alike(key, dataset, monkeypatch):
+    """``python -m ae_core train --dataset D --preset P`` trains what the page's preset
+    button then Start trains: the same model config and training settings (so, with the
+    same seed, the same model)."""
+    from ae_core.bench import synthetic_shapes
+    from ae_core.cli import build_parser, train_settings
+    from ae_core.data import load_dataset
+    from ae_core.models import make_config
+    from ae_core.training import TrainConfig
+    from app_lib import cache
+    from app_lib import train_view as tv
+
+    data = load_dataset("digits") if dataset == "digits" else synthetic_shapes()
+    monkeypatch.setattr(cache, "get_dataset", lambda name: data)
+    spec = tv.build_spec(tv.preset_values(key, dataset), dataset, data.image_shape)
+    args = build_parser().parse_args(["train", "--dataset", dataset, "--preset", key])
+    variant, config, train_config = train_settings(args, data)
+    assert spec.variant == variant
+    assert make_config(spec.variant, **spec.model).to_dict() == config.to_dict()
+    assert TrainConfig.from_dict(spec.train).to_dict() == train_config.to_dict()
 
 
 def test_every_page_renders_in_both_languages():

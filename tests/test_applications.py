@@ -114,6 +114,19 @@ def test_activation_stats_and_feature_images():
     assert stats["dead"].tolist() == [True, False, False]
     assert stats["always_on"].tolist() == [False, True, False]
     np.testing.assert_allclose(stats["mean"], [0, 29 / 30, 1 / 6])
+    assert stats["per_image"].tolist() == [2, 1, 1]
+    # firing is on each unit's own scale: the same codes ×10 (an L1 model's ReLU scale) or
+    # ÷10 (sigmoid codes near a small ρ) fire alike, which an absolute threshold cannot do
+    for factor in (10.0, 0.1):
+        scaled = app.activation_stats(codes * factor)
+        assert scaled["firing"].tolist() == stats["firing"].tolist()
+        np.testing.assert_allclose(scaled["relative"], stats["relative"])
+    half = app.activation_stats(codes, fire_share=0.95)  # 0.9 is not above 95 % of 1.0
+    assert half["firing"].tolist() == [0, 2 / 3, 1 / 3] and not half["always_on"].any()
+    low = np.array([[0.0, 1e-5], [0.0, 1e-5]])
+    assert app.activation_stats(np.c_[low, [1.0, 0.5]])["dead"].tolist() == [True, True, False]
+    with pytest.raises(ConfigError):
+        app.activation_stats(codes, fire_share=1.0)
     model = build_model(make_config("sparse_kl", input_shape=(1, 8, 8), latent_dim=12))
     dec = app.feature_images(model, "decoder")
     enc = app.feature_images(model, "encoder")
@@ -121,6 +134,8 @@ def test_activation_stats_and_feature_images():
     assert dec.min() == 0 and dec.max() == pytest.approx(1)
     w = model.decoder.net[0].weight.detach().numpy()[:, 3]   # column 3 = unit 3's picture
     np.testing.assert_allclose(dec[3].ravel(), (w - w.min()) / (w.max() - w.min()), rtol=1e-5)
+    blank = app.feature_images(model, "decoder", blank=np.arange(12) == 5)
+    assert np.all(blank[5] == 0.5) and np.array_equal(blank[4], dec[4])  # a dead unit: grey
     deep = build_model(make_config("vanilla", input_shape=(1, 8, 8), hidden=(16,), latent_dim=2))
     with pytest.raises(ConfigError):
         app.feature_images(deep)

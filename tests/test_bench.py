@@ -77,7 +77,8 @@ def test_throughput_on_one_thread_measures_gemms_and_trainer_on_one_thread(monke
     # quick: a warm-up epoch, then one timed epoch between two windows
     assert seen == [("burst", 1), ("window", 1), ("window", 1)]
     assert torch.get_num_threads() == before
-    assert row.label.startswith("trainer throughput (1 torch thread,")
+    assert row.label.startswith("trainer throughput on blobs (quick stand-in for mnist) "
+                                "(1 torch thread,")
     assert "1 timed epoch after" in row.label and "2 batches an epoch" in row.label  # 512 / 256
     assert row.ours["samples_per_s"] > 0 and row.ours["matmul_gflops"] == 50.0
     assert math.isclose(row.ours["ratio"], row.ours["gflops"] / 50.0)
@@ -136,8 +137,8 @@ def test_quality_scores_the_papers_trust_on_the_first_training_images(monkeypatc
 
     blobs = _blobs(640)
     two_classes = [(x[:, :, :14].sum((1, 2, 3)) > 0).long() for x in (blobs.x_train, blobs.x_test)]
-    data = Dataset("blobs", blobs.x_train, two_classes[0], blobs.x_test, two_classes[1],
-                   ["top", "bottom"])
+    data = Dataset("mnist", blobs.x_train, two_classes[0], blobs.x_test, two_classes[1],
+                   ["top", "bottom"])  # named as the data the paper's figures are for
     monkeypatch.setattr(bench, "_dataset", lambda name, quick: data)
     monkeypatch.setattr(bench, "TRUST_TRAIN_POINTS", 200)
     rows = bench.bench_quality(quick=True, datasets=("mnist",))
@@ -155,3 +156,41 @@ def test_quality_scores_the_papers_trust_on_the_first_training_images(monkeypatc
     assert rows[2].reference["trustworthiness"] == 0.9203
     for row in rows[1:]:
         assert 0.0 < row.ours["trust_train10k"] <= 1.0 and row.ours["train_s"] > 0
+
+
+def test_quick_runs_label_their_digits_figures_as_digits_without_mnist_references(monkeypatch):
+    """Issue 17 item 15: ``bench --quick`` trains on digits; its rows say so and carry no MNIST
+    reference beside them (the figures are not comparable)."""
+    from ae_core import bench
+
+    monkeypatch.setattr(bench, "train", lambda data, recipe, options, **kw: (
+        bench.PCAEmbedder(2).fit(data.x_train), 0.0))  # the labels, not the training, matter
+    monkeypatch.setattr(bench, "TRUST_TRAIN_POINTS", 200)
+    rows = bench.bench_quality(quick=True, datasets=("mnist", "fashion-mnist"))
+    assert [r.label for r in rows] == [
+        f"digits (quick stand-in for {name}) {label}-2"
+        for name in ("mnist", "fashion-mnist") for label in ("PCA", "AE", "VAE")]
+    assert all(r.reference is None for r in rows)
+    text = bench.format_rows("quality", rows)
+    assert "mnist PCA" not in text and "(reference" not in text
+    hinton = bench.bench_hinton(quick=True)
+    assert all("on digits (quick stand-in for mnist)" in r.label and r.reference is None
+               for r in hinton)
+
+
+def test_the_presets_benchmark_reports_the_default_runs_against_their_targets(monkeypatch):
+    from ae_core import bench
+
+    seen = []
+    monkeypatch.setattr(bench, "preset_row", lambda data, key, reference=None: seen.append(
+        (data.name, key, reference)) or bench.Row(key, {}, reference))
+    monkeypatch.setattr(bench, "load_dataset", lambda name: Dataset(
+        name, torch.zeros(1), torch.zeros(1), torch.zeros(1), torch.zeros(1), []))
+    bench.bench_presets(quick=False)
+    assert seen == [("digits", "plain-2d", {"knn5": 0.80, "train_s": 20.0}),
+                    ("mnist", "plain-2d", {"knn5": 0.70, "train_s": 120.0}),
+                    ("fashion-mnist", "plain-2d", {"knn5": 0.65, "train_s": 120.0}),
+                    ("shapes", "vae-2d", {"active_units": 2})]
+    seen.clear()
+    bench.bench_presets(quick=True)
+    assert [name for name, _, _ in seen] == ["digits", "shapes"]

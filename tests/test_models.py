@@ -135,6 +135,8 @@ def test_vae_sampling_uses_the_generator_and_encode_returns_the_mean():
 def test_l1_penalty_by_hand():
     z = torch.tensor([[1.0, -2.0], [0.0, 3.0]])
     assert float(l1_penalty(z)) == pytest.approx((3 + 3) / 2)
+    sizes = torch.tensor([0.5, 2.0])  # each unit's |code| weighed by what it paints
+    assert float(l1_penalty(z, sizes)) == pytest.approx((0.5 + 4 + 6) / 2)
 
 
 def test_kl_sparsity_by_hand():
@@ -149,7 +151,32 @@ def test_kl_sparsity_by_hand():
 
 
 def test_sparse_regularisers_enter_the_total_with_their_weight():
-    model = build_model(make_config("sparse_l1", input_shape=(1, 8, 8), l1_weight=0.5))
-    total, parts = model.loss_terms(torch.rand(8, 1, 8, 8))
-    expected = float(parts["recon"]) + 0.5 * float(parts["sparsity"])
-    assert float(total.detach()) == pytest.approx(expected, rel=1e-5)
+    """β and λ are per pixel and per unit: the term is weight · D / K times the penalty, so
+    it keeps its size against the reconstruction summed over D pixels (issue 17)."""
+    x = torch.rand(8, 1, 28, 28)
+    for variant, weight in (("sparse_l1", {"l1_weight": 0.5}),
+                            ("sparse_kl", {"sparsity_weight": 0.5})):
+        model = build_model(make_config(variant, input_shape=(1, 28, 28), latent_dim=16,
+                                        **weight))
+        total, parts = model.loss_terms(x)
+        expected = float(parts["recon"]) + 0.5 * 784 / 16 * float(parts["sparsity"])
+        assert float(total.detach()) == pytest.approx(expected, rel=1e-5), variant
+        half, _ = model.loss_terms(x, penalty_scale=0.5)  # the trainer's warm-up factor
+        assert float(half.detach()) == pytest.approx(float(parts["recon"])
+                                            + 0.25 * 784 / 16 * float(parts["sparsity"]),
+                                            rel=1e-5)
+
+
+def test_the_l1_penalty_cannot_be_paid_off_by_rescaling_codes_into_the_decoder():
+    """Halving unit j's codes and doubling its decoder column paints the same images; a plain
+    Σ|z| would halve, the penalty weighed by the column's size does not move."""
+    model = build_model(make_config("sparse_l1", input_shape=(1, 8, 8), latent_dim=6), seed=0)
+    x = torch.rand(16, 1, 8, 8)
+    _, before = model.loss_terms(x)
+    with torch.no_grad():
+        model.head.weight[2] *= 0.5
+        model.head.bias[2] *= 0.5
+        model.decoder.net[0].weight[:, 2] *= 2.0
+    _, after = model.loss_terms(x)
+    assert float(after["recon"]) == pytest.approx(float(before["recon"]), rel=1e-5)
+    assert float(after["sparsity"]) == pytest.approx(float(before["sparsity"]), rel=1e-5)

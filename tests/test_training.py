@@ -164,3 +164,20 @@ def test_probe_replay_keeps_at_most_the_frame_budget():
     epochs = extras["probe_epochs"].tolist()
     assert len(epochs) == 60 and epochs[0] == 0 and epochs[-1] == 300
     assert extras["probe_codes"][:, 0, 0].tolist() == [float(e) for e in epochs]
+
+
+def test_the_penalty_warms_up_linearly_over_its_share_of_the_steps(digits_x):
+    """penalty_warmup = 0.5 of 4 epochs × 5 batches: the penalties' factor is (step+1)/10 for
+    the first 10 steps, then 1; the reconstruction is never scaled."""
+    model = small_model("vae")
+    trainer = Trainer(model, TrainConfig(epochs=4, batch_size=100, penalty_warmup=0.5))
+    seen = []
+    trainer.add_callback("on_batch_end", lambda t: seen.append(t.penalty_scale))
+    trainer.fit(digits_x[:500])
+    assert seen == pytest.approx([0.1 * (i + 1) for i in range(10)] + [1.0] * 10)
+    off = Trainer(small_model("vae"), TrainConfig(epochs=1, batch_size=100))
+    off.add_callback("on_batch_end", lambda t: seen.append(t.penalty_scale))
+    off.fit(digits_x[:500])
+    assert seen[-5:] == [1.0] * 5
+    with pytest.raises(ConfigError, match="warm-up"):
+        TrainConfig(penalty_warmup=1.5).validate()

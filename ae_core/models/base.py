@@ -67,15 +67,19 @@ class AutoEncoder(nn.Module):
             per_pixel = (self.output(logits) - x) ** 2
         return per_pixel.flatten(1).sum(1).mean()
 
-    def loss_terms(self, x: torch.Tensor, generator: torch.Generator | None = None
-                   ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """Total training loss and its parts (unweighted, per image) for reporting."""
+    def loss_terms(self, x: torch.Tensor, generator: torch.Generator | None = None,
+                   penalty_scale: float = 1.0) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """Total training loss and its parts (unweighted, per image) for reporting.
+
+        ``penalty_scale`` multiplies every regulariser's weight: the trainer's warm-up
+        (``TrainConfig.penalty_warmup``) raises it from 0 to 1.
+        """
         z, extras = self.latent(self.corrupt(x, generator), generator, sample=True)
         recon = self.reconstruction_loss(self.decoder(z), x)
         total = recon
         parts = {"recon": recon.detach()}
         for name, (weight, value) in self.regularizers(z, extras).items():
-            total = total + weight * value
+            total = total + (weight * penalty_scale) * value
             parts[name] = value.detach()
         parts["total"] = total.detach()
         return total, parts
