@@ -190,6 +190,8 @@ class Trainer:
             perm = torch.randperm(n, generator=gen, device=device)
             sums: dict[str, torch.Tensor] = defaultdict(lambda: torch.zeros((), device=device))
             status = self._run_epoch(x, perm, bs, optimizer, scheduler, gen, sums)
+            if status == "finished" and not _all_finite(model):
+                status = self._weights_diverged()
             if status != "finished":
                 model.load_state_dict(last_good)
                 message = self._stop_message(status, epoch)
@@ -246,6 +248,13 @@ class Trainer:
                 self._fire("on_batch_end")
         return "finished"
 
+    def _weights_diverged(self) -> str:
+        """The loss was finite on every batch but a step left a weight (or a batch-norm
+        statistic) non-finite: this epoch must not become the state kept."""
+        self.divergence = (float("nan"), self.epoch + 1)
+        self._stop_reason = f"a weight became non-finite at epoch {self.epoch + 1}"
+        return "diverged"
+
     def _stop_message(self, status: str, epoch: int) -> str:
         kept = (f"the weights of epoch {epoch}" if epoch else "the initial weights")
         if status == "diverged":
@@ -299,6 +308,12 @@ def evaluate_loss(model: AutoEncoder, x: torch.Tensor, seed: int = 1) -> dict[st
     finally:
         model.train(was_training)
     return {k: v / len(x) for k, v in sums.items()}
+
+
+def _all_finite(model: torch.nn.Module) -> bool:
+    """Every float parameter and buffer is finite: checked before a state is kept as good."""
+    return all(torch.isfinite(v).all() for v in model.state_dict().values()
+               if v.is_floating_point())
 
 
 def _state_copy(model: torch.nn.Module) -> dict[str, torch.Tensor]:

@@ -87,6 +87,27 @@ def test_nan_guard_stops_and_keeps_the_last_good_weights(digits_x):
     assert all(torch.isfinite(p).all() for p in model.parameters())
 
 
+def test_weights_poisoned_by_an_epoch_s_last_step_are_never_kept(digits_x):
+    """The loss of every batch was finite, but the last step left a NaN weight: the epoch's
+    weights must not become the "last good" state, and nothing after it reads them."""
+    model = small_model()
+    trainer = Trainer(model, TrainConfig(epochs=5, batch_size=64))
+    snapshots = []
+    trainer.add_callback("on_epoch_end", lambda t: snapshots.append(weights(t.model)))
+
+    def poison_last_step(t):
+        if t.epoch == 2 and t.batch == t.n_batches:
+            with torch.no_grad():
+                next(t.model.parameters()).fill_(float("nan"))
+
+    trainer.add_callback("on_batch_end", poison_last_step)
+    result = trainer.fit(digits_x[:640], x_val=digits_x[640:700], probe=digits_x[:20])
+    assert result.status == "diverged" and "non-finite" in result.message
+    assert result.epochs_completed == 2 and len(result.probe_codes) == 3
+    assert same_weights(weights(model), snapshots[-1])
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+
+
 def test_stop_from_another_thread_keeps_the_last_finished_epoch(digits_x):
     model = small_model()
     trainer = Trainer(model, TrainConfig(epochs=10_000, batch_size=16))
