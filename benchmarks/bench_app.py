@@ -309,7 +309,7 @@ def start_training(context, server: AppServer, dataset: str, epochs: int):
     page.wait_for_function(f"() => {{ const e = ({_EPOCH_JS})(); return e && e[0] >= 1; }}",
                            timeout=600_000)
     text = page.evaluate("() => document.body.innerText")
-    caption = re.search(rf"[^\n]* · \d+-D · {re.escape(dataset)}", text)
+    caption = re.search(r"[^\n]* · \d+-D · [^\n]*", text)  # variant · size · dataset
     return page, caption.group(0) if caption else "?"
 
 

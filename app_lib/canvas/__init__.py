@@ -16,8 +16,8 @@ page must download and compile before the first image, and an ONNX export on the
 TensorFlow.js 4.22's core alone is 255 KB minified before a CPU backend and a weights
 format. Measured in headless Chromium with software rendering on the 2-core reference
 machine (``benchmarks/bench_app.py``, figures in ``benchmarks/README.md``), the hand-written
-decoder takes p95 3.5 ms an image for the shipped MNIST MLP decoders and 3.8 ms for the
-convolutional ones (budgets 4 and 16 ms), so a runtime would add megabytes and a start-up
+decoder takes p95 1.5 ms an image for the shipped MNIST MLP decoder and 2.1 ms for the
+convolutional one (budgets 4 and 16 ms), so a runtime would add megabytes and a start-up
 cost for no visible gain at these sizes. Parity with ``decode`` (≤ 1e-4 per pixel, float32
 weights) is tested for every shipped model in real Chromium
 (``tests/browser/test_canvas_parity.py``).
