@@ -129,7 +129,7 @@ class JobSnapshot:
     model_name: str | None
     metrics: dict[str, Any]
     divergence: tuple[float, int] | None = None
-    save_error: str | None = None  # the trained model is kept: see TrainingJob.save_as
+    save_error: dict[str, Any] | None = None  # its kind; the model is kept: see save_as
     error: dict[str, Any] | None = None  # a failure's kind (ae_core.errors.error_kind)
     decoder: Any = None  # the last epoch's decoder as a page runs it (ae_core.webdecoder)
     unwatched: bool = False  # stopped because no page showed it for UNWATCHED_S
@@ -324,7 +324,7 @@ class TrainingJob:
                 return self._write(self._store_or_default().unique_name(candidate))
             except (AECoreError, OSError) as e:
                 error = e
-        self._set(save_error=str(error))
+        self._set(save_error=error_kind(error))
         return None
 
     def _store_or_default(self):

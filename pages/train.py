@@ -260,7 +260,7 @@ def _save_as(job, widget_key: str) -> None:
 
 def _unsaved(job, snap) -> None:
     """Trained weights no file holds yet: say why, and offer another name."""
-    st.error(t("train.unsaved", error=snap.save_error), icon="💾")
+    messages.show(snap.save_error, "train.unsaved", icon="💾")
     widget_key = f"save_as_{job.id}"
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     left.text_input(t("train.save_name"), key=widget_key, value=default_model_name(

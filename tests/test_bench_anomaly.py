@@ -13,12 +13,14 @@ from ae_core.metrics import anomaly_auroc
 
 def test_quick_rows_give_one_auroc_per_digit_beside_the_paper_and_the_mean():
     rows = bench_anomaly.deep_svdd_rows(quick=True)
-    assert [r.label for r in rows] == [f"normal digit {c}" for c in range(10)] + ["mean"]
+    stand_in = " (digits, quick stand-in for mnist)"  # digits figures, labelled as such
+    assert [r.label for r in rows] == [f"normal digit {c}{stand_in}" for c in range(10)] + [
+        f"mean{stand_in}"]
     ours = [r.ours["auroc_pct"] for r in rows[:-1]]
     assert all(0 <= a <= 100 for a in ours)
     assert rows[-1].ours["auroc_pct"] == pytest.approx(np.mean(ours))
-    assert [r.reference["auroc_pct"] for r in rows[:-1]] == list(bench_anomaly.DEEP_SVDD_PAPER)
-    assert rows[-1].reference["auroc_pct"] == pytest.approx(94.8)
+    assert all(r.reference is None for r in rows)  # no MNIST paper figure beside digits
+    assert np.mean(bench_anomaly.DEEP_SVDD_PAPER) == pytest.approx(94.8)
     # even a tiny AE trained 20 epochs on one 8×8 digit separates it from the others
     assert rows[-1].ours["auroc_pct"] > 80
 
@@ -42,7 +44,7 @@ def test_the_benchmark_is_a_cli_benchmark_name_and_prints_a_table(capsys):
     assert "anomaly" in BENCHMARKS
     results = run_benchmarks(only=["anomaly"], quick=True)
     out = capsys.readouterr().out
-    assert "== anomaly" in out and "normal digit 9" in out and "(reference 94.8)" in out
+    assert "== anomaly" in out and "normal digit 9" in out and "(reference" not in out
     body = format_rows("anomaly", results["anomaly"]).split("\n", 1)[1]   # minus the title
     assert body in out
     table = bench_anomaly.markdown_table(results["anomaly"])

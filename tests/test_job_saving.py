@@ -113,7 +113,10 @@ def test_a_failed_save_keeps_the_trained_weights_for_another_try(tmp_path):
     store = _FailingStore(tmp_path / "store")
     job, snap = _job(tmp_path, _shapes(tmp_path), store)
     assert snap.status == "finished" and snap.model_name is None
-    assert snap.unsaved and "No space left" in snap.save_error
+    assert snap.unsaved and "No space left" in snap.save_error["message"]
+    from app_lib import messages
+
+    assert "No space left" not in messages.sentence(snap.save_error, "ko")  # a Korean sentence
     trained = {k: v.clone() for k, v in job.model.state_dict().items()}
     store.fixed = True
     with pytest.raises(StoreError, match="not a valid model name"):
