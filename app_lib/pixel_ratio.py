@@ -76,17 +76,28 @@ def _cookie_value(headers: list[tuple[bytes, bytes]]) -> float | None:
     return None
 
 
-COOKIE_PATHS = "/_stcore/"
-"""Where the cookie may be set: Streamlit's own endpoints (health, host-config), which the
-page fetches before it opens its websocket and which no cache keeps. Static files are
-cached for long, and a cookie on a cached response could reach another visitor."""
+COOKIE_ENDPOINTS = ("_stcore/health", "_stcore/host-config")
+"""Where the cookie may be set: Streamlit's own endpoints (health, host-config) at the
+server's root, which the page fetches before it opens its websocket and which no cache
+keeps. Static files are cached for long, and a cookie on a cached response could reach
+another visitor; any other path containing ``/_stcore/`` (``/static/_stcore/x.js``) is
+answered with the page itself, so it gets no cookie either."""
+
+
+def is_cookie_endpoint(path: str) -> bool:
+    """``path`` is one of :data:`COOKIE_ENDPOINTS` under the server's base URL path."""
+    from streamlit import config
+
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}/" if base else "/"
+    return path in {prefix + endpoint for endpoint in COOKIE_ENDPOINTS}
 
 
 class ClientHints:
     """ASGI middleware: ask for ``Sec-CH-DPR`` and remember it in a cookie.
 
     Only plain HTTP responses change; websockets and the lifespan pass through.
-    The cookie is set only on Streamlit's own endpoints (see ``COOKIE_PATHS``) and
+    The cookie is set only on Streamlit's own endpoints (see ``COOKIE_ENDPOINTS``) and
     only when the hint differs from it (first visit, or the window moved to
     another screen and the page was reloaded).
     """
@@ -100,7 +111,7 @@ class ClientHints:
             return
         headers = list(scope.get("headers") or [])
         hinted = parse(next((v for k, v in headers if k == HINT), None))
-        stale = (hinted is not None and COOKIE_PATHS in str(scope.get("path", ""))
+        stale = (hinted is not None and is_cookie_endpoint(str(scope.get("path", "")))
                  and hinted != _cookie_value(headers))
 
         async def send_with_hints(message: Message) -> None:

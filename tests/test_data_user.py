@@ -286,6 +286,15 @@ def _zip_refused(data, match, **kw):
         load_image_zip(data, "bad", **kw)
 
 
+def test_zip_class_folder_names_are_capped_like_npz_class_names():
+    long = "x" * 101
+    members = {f"{long}/{i}.png": _png(9) for i in range(5)}
+    members.update({f"short/{i}.png": _png(9) for i in range(5)})
+    _zip_refused(_zip(members), "at most 100 characters")
+    ok = {f"{'y' * 100}/{i}.png": _png(9) for i in range(10)}
+    assert load_image_zip(_zip(ok), "ok").class_names == ["y" * 100]
+
+
 @pytest.mark.parametrize(
     "evil", ["../evil.png", "/etc/evil.png", "cat/../../evil.png", "C:/evil.png", "..\\evil.png"]
 )

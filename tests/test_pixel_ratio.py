@@ -108,7 +108,9 @@ def test_the_cookie_is_sent_again_only_when_the_screen_changed():
     assert _headers(_serve(moved)[0])[b"set-cookie"][0].decode().startswith(f"{COOKIE}=1;")
 
 
-@pytest.mark.parametrize("path", ["/", "/static/js/index.js", "/explore"])
+@pytest.mark.parametrize("path", ["/", "/static/js/index.js", "/explore",
+                                  "/static/_stcore/x.js", "/explore/_stcore/health",
+                                  "/_stcore/health/x"])
 def test_cached_or_page_responses_never_carry_the_cookie(path):
     """Static files are cached for long: a cookie there could be replayed to another visitor."""
     headers = _headers(_serve(_http((b"sec-ch-dpr", b"1"), path=path))[0])

@@ -533,6 +533,9 @@ def load_image_zip(
     class_of = _class_folders(members, label)
     class_names = _sorted_classes(set(class_of))
     _check_class_count(len(class_names), label)
+    if any(len(n) > MAX_CLASS_NAME_CHARS for n in class_names):  # as an .npz's names are
+        raise DataError(f"Every class folder in {label} must have a name of at most "
+                        f"{MAX_CLASS_NAME_CHARS} characters.")
     _check_counts(len(members), image_size, label)
     sizes = _measure_all(zf, members, image_size, label, ctx)
     pixels = _decode_all(zf, members, sizes, image_size, label, ctx)
