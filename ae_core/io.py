@@ -14,6 +14,7 @@ header — is refused with :class:`ModelFileError`.
 from __future__ import annotations
 
 import json
+import math
 import os
 import struct
 import tempfile
@@ -223,6 +224,8 @@ def check_tensor_table(table: dict[str, Any], expected: dict[str, tuple[tuple[in
     if missing or unexpected:
         raise ModelFileError(f"{source} does not match its config: missing tensors {missing[:3]}, "
                              f"unexpected tensors {unexpected[:3]}.")
+    _check_extras({k[len(EXTRA_PREFIX):]: _entry(v, k, source) for k, v in table.items()
+                   if k.startswith(EXTRA_PREFIX)}, source)
     for name, entry in table.items():
         shape, dtype = _entry(entry, name, source)
         if name not in expected:
@@ -232,6 +235,33 @@ def check_tensor_table(table: dict[str, Any], expected: dict[str, tuple[tuple[in
         if shape != ref_shape or (dtype != ref_dtype and not widened):
             raise ModelFileError(f"{source}: tensor '{name}' is {shape} {dtype}, "
                                  f"expected {ref_shape} {ref_dtype}.")
+
+
+EXTRA_KINDS = {"probe_codes": 3, "probe_epochs": 1, "probe_rows": 1}
+"""The extra tensors a model file may carry (the Train page's replay) and their ranks."""
+MAX_EXTRA_NUMBERS = 16_000_000
+"""At most this many numbers in a file's extras (64 MB of float32): the replay keeps 60
+frames of at most a few thousand probe codes."""
+
+
+def _check_extras(extras: dict[str, tuple[tuple[int, ...], torch.dtype]], source: str) -> None:
+    """Only the known extras, of their rank, consistent with each other and not too big."""
+    unknown = sorted(set(extras) - set(EXTRA_KINDS))
+    if unknown:
+        raise ModelFileError(f"{source} carries unknown extra tensors {unknown[:3]}.")
+    for name, (shape, _) in extras.items():
+        if len(shape) != EXTRA_KINDS[name]:
+            raise ModelFileError(f"{source}: extra tensor '{name}' has shape {shape}.")
+    if sum(math.prod(shape) for shape, _ in extras.values()) > MAX_EXTRA_NUMBERS:
+        raise ModelFileError(f"{source} carries more than {MAX_EXTRA_NUMBERS:,} extra numbers.",
+                             code="model_file.too_big", count=MAX_EXTRA_NUMBERS,
+                             limit=MAX_EXTRA_NUMBERS)
+    codes = extras.get("probe_codes")
+    if codes is not None:
+        frames, rows = codes[0][0], codes[0][1]
+        if ("probe_epochs" in extras and extras["probe_epochs"][0] != (frames,)) or (
+                "probe_rows" in extras and extras["probe_rows"][0] != (rows,)):
+            raise ModelFileError(f"{source}: its replay tensors do not match each other.")
 
 
 def _entry(entry: Any, name: str, source: str) -> tuple[tuple[int, ...], torch.dtype]:
@@ -273,6 +303,9 @@ def model_from_bytes(data: bytes, source: str = "the file") -> AutoEncoder:
     model.history = list(model.metadata.get("history", []))
     model.extras = {k[len(EXTRA_PREFIX):]: v.float() if v.dtype == torch.float16 else v
                     for k, v in tensors.items() if k.startswith(EXTRA_PREFIX)}
+    if not all(torch.isfinite(v).all() for v in model.extras.values() if v.is_floating_point()):
+        raise ModelFileError(f"{source} carries extra tensors with values that are not "
+                             "finite numbers.")
     return model
 
 

@@ -143,3 +143,31 @@ def test_the_refusal_is_said_in_both_languages(lang):
         model_from_bytes(crafted(HUGE), "crafted.safetensors")
     text = messages.sentence(refused.value, lang)
     assert f"{MAX_PARAMETERS:,}" in text and f"{refused.value.params['count']:,}" in text
+
+
+def _with_extras(extras: dict[str, torch.Tensor]) -> bytes:
+    model = build_model(make_config("vanilla", input_shape=(1, 8, 8), hidden=(16,)))
+    return model_to_bytes(model, {"dataset": "digits"}, extras)
+
+
+def test_the_replay_extras_load_and_anything_else_in_them_is_refused():
+    codes = torch.zeros(3, 5, 2)
+    good = {"probe_codes": codes, "probe_epochs": torch.arange(3, dtype=torch.int32),
+            "probe_rows": torch.arange(5, dtype=torch.int32)}
+    assert set(model_from_bytes(_with_extras(good)).extras) == set(good)
+    refused = {
+        "unknown extra": {"payload": torch.zeros(4)},
+        "wrong rank": {"probe_codes": torch.zeros(5, 2)},
+        "inconsistent": {**good, "probe_rows": torch.arange(4, dtype=torch.int32)},
+        "not finite": {"probe_codes": torch.full((2, 5, 2), float("nan"))},
+    }
+    for case, extras in refused.items():
+        with pytest.raises(ModelFileError):
+            model_from_bytes(_with_extras(extras))
+        assert case
+
+
+def test_extras_too_large_are_refused_from_the_header(monkeypatch):
+    monkeypatch.setattr(model_io, "MAX_EXTRA_NUMBERS", 10)
+    with pytest.raises(ModelFileError, match="extra numbers"):
+        model_from_bytes(_with_extras({"probe_codes": torch.zeros(2, 5, 2)}))
