@@ -12,6 +12,7 @@ import dataclasses
 import math
 import threading
 import time
+import typing
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import torch
 from ae_core.augment import MAX_SHIFT, random_shift
 from ae_core.errors import ConfigError
 from ae_core.models.base import AutoEncoder
-from ae_core.models.config import sentence
+from ae_core.models.config import _coerce, sentence
 
 EVENTS = ("on_batch_end", "on_epoch_end", "on_train_end")
 EVAL_BATCH = 4096
@@ -50,6 +51,14 @@ class TrainConfig:
     device: str = "auto"
 
     def validate(self) -> TrainConfig:
+        """Refuse a wrong type (epochs "5" or 2.5) or an absurd value with a sentence; ints
+        given for float settings become floats."""
+        hints = typing.get_type_hints(type(self))
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            value = value.item() if hasattr(value, "item") and not isinstance(value, str) \
+                and getattr(value, "ndim", 1) == 0 else value  # a NumPy or torch scalar
+            setattr(self, f.name, _coerce(f.name, value, hints[f.name]))
         checks = [
             (1 <= self.epochs <= 10_000, "epochs must be between 1 and 10000"),
             (1 <= self.batch_size <= 65_536, "batch size must be between 1 and 65536"),

@@ -54,6 +54,8 @@ MAX_UPLOAD_DECODE_PIXELS = 1_000_000_000
 from the images' headers before any is decoded."""
 MAX_NPZ_ARRAYS = 64
 MAX_CLASS_NAME_CHARS = 100
+MAX_LABEL = 2**31 - 1
+"""Labels above this are refused (they would not survive the conversion to int64)."""
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
 
 IMAGE_KEYS = ("x", "images", "x_train")
@@ -462,6 +464,8 @@ def _labels(array: np.ndarray, key: str, label: str) -> np.ndarray:
         raise DataError(f"{where} must be whole numbers; found fractions, NaN or infinity.")
     if y.size and y.min() < 0:
         raise DataError(f"{where} must be 0 or more; found {y.min():g}.")
+    if y.size and y.max() > MAX_LABEL:  # 1e30 or a uint64 ≥ 2^63 would not fit an int64
+        raise DataError(f"{where} must be at most {MAX_LABEL:,}; found {float(y.max()):g}.")
     return y.astype(np.int64)
 
 

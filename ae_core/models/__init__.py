@@ -59,8 +59,8 @@ def make_config(variant: str, **settings: Any) -> AEConfig:
 
 def config_from_dict(data: dict[str, Any]) -> AEConfig:
     """Inverse of ``AEConfig.to_dict``: the 'variant' key picks the class."""
-    if not isinstance(data, dict) or "variant" not in data:
-        raise ConfigError("A model config must be a JSON object with a 'variant' key.")
+    if not isinstance(data, dict) or not isinstance(data.get("variant"), str):
+        raise ConfigError("A model config must be a JSON object with a 'variant' name.")
     return config_class(data["variant"]).from_dict(data)
 
 

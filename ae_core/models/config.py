@@ -55,6 +55,8 @@ class AEConfig:
     # ----- validation -------------------------------------------------
     def validate(self) -> AEConfig:
         """Refuse absurd or inconsistent settings with a sentence a user can act on."""
+        _check(len(self.input_shape) == 3,
+               f"the input shape must be (channels, height, width), not {self.input_shape}")
         c, h, w = self.input_shape
         _check(c in (1, 3), f"input channels must be 1 or 3, not {c}")
         _check(4 <= h <= MAX_SIDE and 4 <= w <= MAX_SIDE,
