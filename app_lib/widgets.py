@@ -119,13 +119,3 @@ def image_html(png: bytes, alt: str, width: int, caption: str = "") -> str:
             f'alt="{escape(alt)}" width="{width}" style="image-rendering:pixelated;'
             f'max-width:100%;height:auto;display:block;margin:auto"/>'
             f'{label if caption else ""}</figure>')
-
-
-def inline_image(png: bytes, alt: str, width: int, caption: str = "") -> None:
-    """A small PNG sent inside the page update itself, not as a separate download.
-
-    ``st.image`` hands the browser a URL to fetch after the rerun; for the
-    few-kilobyte images a click or a slider produces, that extra round trip
-    is most of the wait, so they travel inline as a data URI.
-    """
-    st.html(image_html(png, alt, width, caption))
