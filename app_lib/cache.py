@@ -145,20 +145,29 @@ def _codes_key(dataset: str, choice: ModelChoice, split: str, stamp: float) -> s
     return codecache.digest(choice.path.read_bytes(), x.numpy())
 
 
+_STORED: set[str] = set()
+"""Codes keys found on disk: a map whose codes were stored is never checked again."""
+
+
 def encoding_task(dataset: str, choice: ModelChoice, split: str):
     """(task key, task function) when this map must first be encoded in the background, else
-    None: the function encodes in batches and stores the codes, so the map then finds them."""
+    None: the function encodes in batches and stores the codes, so the map then finds them.
+
+    Called on every full run of the page: it counts images without gathering them, and reads
+    the stored codes only until they are there."""
     if choice.path is None:
         return None
-    x, _ = split_data(get_dataset(dataset), split)
-    if len(x) <= ENCODE_IN_BACKGROUND:
+    data = get_dataset(dataset)
+    n = len(data.y_test) + (data.n_train if split == "all" else 0)
+    if n <= ENCODE_IN_BACKGROUND:
         return None
-    stamp = catalog.model_stamp(choice)
-    key = _codes_key(dataset, choice, split, stamp)
-    if codecache.CodeCache().load(key, len(x)) is not None:
+    key = _codes_key(dataset, choice, split, catalog.model_stamp(choice))
+    if key in _STORED or codecache.CodeCache().load(key, n) is not None:
+        _STORED.add(key)
         return None
 
     def encode(ctx) -> bool:
+        x, _ = split_data(data, split)
         model = get_model(dataset, choice)
         codes = codecache.encode_in_batches(model.encode, x, progress=ctx.progress,
                                             should_stop=lambda: ctx.stop_requested)

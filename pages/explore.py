@@ -21,7 +21,7 @@ from ae_core.metrics import mse_per_pixel
 from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
 from app_lib import cache, canvas, catalog, explorer, figures, messages, nav, state, widgets
 from app_lib.background import task_panel
-from app_lib.i18n import bound, class_names, current_language, dataset_title, t
+from app_lib.i18n import bound, class_names, dataset_title, t
 
 SPLIT_WIDGET = "_split_widget"
 FULL_RUN = "_explore_full_run"
@@ -44,7 +44,7 @@ def _fmt(z) -> str:
 # ------------------------------------------------------------------ the canvas
 
 
-def _canvas_message(sid, sel, choice, space, names, model) -> bytes:
+def _canvas_message(sid, sel, choice, space, names, image_shape) -> bytes:
     """The canvas's message, rebuilt only when the page runs in full (see the module doc)."""
     key = f"_canvas_msg:{sid}"
     if st.session_state.pop(FULL_RUN, False) or key not in st.session_state:
@@ -53,9 +53,7 @@ def _canvas_message(sid, sel, choice, space, names, model) -> bytes:
             header, arrays, decoder,
             classes={"names": names, "colors": figures.class_colors(len(names))},
             text=canvas.texts(space), state=explorer.canvas_state(sid, space),
-            options={"lang": current_language()},
-            output_shape=tuple(model.embedder.config.input_shape)
-            if hasattr(model.embedder, "config") else ())
+            output_shape=image_shape)
     return st.session_state[key]
 
 
@@ -63,7 +61,7 @@ def _canvas_message(sid, sel, choice, space, names, model) -> bytes:
 def explore_view(sel, choice, model, space, names, data):
     """The canvas, the clicked image beside it and the interpolation strip below."""
     sid = explorer.init(sel, space)
-    payload = _canvas_message(sid, sel, choice, space, names, model)
+    payload = _canvas_message(sid, sel, choice, space, names, data.image_shape)
     key = explorer.canvas_key(sid)
     canvas_col, side_col = st.columns([3.3, 1], gap="small")
     with canvas_col:
