@@ -2,25 +2,39 @@
 
 Never imports Streamlit: the app is one user of this library among others
 (the ``python -m ae_core`` command line, notebooks, benchmarks).
+
+The names below are resolved on first use (PEP 562), so that importing a leaf module
+(``ae_core.binpack``, ``ae_core.errors``) does not import torch: the app draws its first
+map from stored bytes before torch has finished loading.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from ae_core.embedders import Embedder, PCAEmbedder
-from ae_core.errors import (
-    AECoreError,
-    ConfigError,
-    CorruptFileError,
-    DataError,
-    DatasetUnavailable,
-    ModelFileError,
-)
-from ae_core.io import load_model, save_model
-from ae_core.models import VARIANTS, build_model, make_config
-from ae_core.training import TrainConfig, Trainer
+import importlib
 
-__all__ = [
-    "VARIANTS", "AECoreError", "ConfigError", "CorruptFileError", "DataError",
-    "DatasetUnavailable", "Embedder", "ModelFileError", "PCAEmbedder", "TrainConfig",
-    "Trainer", "__version__", "build_model", "load_model", "make_config", "save_model",
-]
+from ae_core.version import __version__
+
+_EXPORTS = {
+    "Embedder": "ae_core.embedders", "PCAEmbedder": "ae_core.embedders",
+    "AECoreError": "ae_core.errors", "ConfigError": "ae_core.errors",
+    "CorruptFileError": "ae_core.errors", "DataError": "ae_core.errors",
+    "DatasetUnavailable": "ae_core.errors", "ModelFileError": "ae_core.errors",
+    "load_model": "ae_core.io", "save_model": "ae_core.io",
+    "VARIANTS": "ae_core.models", "build_model": "ae_core.models",
+    "make_config": "ae_core.models",
+    "TrainConfig": "ae_core.training", "Trainer": "ae_core.training",
+}
+
+__all__ = [*sorted(_EXPORTS), "__version__"]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'ae_core' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

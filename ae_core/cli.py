@@ -16,10 +16,10 @@ from typing import Any
 
 import torch
 
-from ae_core import __version__
 from ae_core.errors import AECoreError
 from ae_core.models import DESCRIPTIONS, VARIANTS, config_class, make_config
 from ae_core.presets import PRESETS, preset_for
+from ae_core.version import __version__
 
 FIELD_HELP = {
     "input_shape": "image shape C,H,W (normally taken from the dataset)",

@@ -26,9 +26,9 @@ import torch
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
-from ae_core import __version__
 from ae_core.errors import AECoreError, ModelFileError
 from ae_core.models import AEConfig, AutoEncoder, build_model, config_from_dict
+from ae_core.version import __version__
 
 FORMAT = "latent-explorer-model"
 FORMAT_VERSION = "1"
