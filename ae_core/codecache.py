@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ae_core.data.download import env_or_user_cache
 from ae_core.io import atomic_write
+from ae_core.paths import user_cache
 
 CACHE_DIR_ENV = "AE_CACHE_DIR"
 MAX_FILES = 32
@@ -35,7 +35,7 @@ FORMAT = "codes-v1"  # part of every key: bump it when the file's content change
 def cache_dir() -> Path:
     """$AE_CACHE_DIR, else the XDG cache (``~/.cache/latent-explorer/codes``); nothing is
     created until codes are first written."""
-    return env_or_user_cache(CACHE_DIR_ENV, "codes")
+    return user_cache(CACHE_DIR_ENV, "codes")
 
 
 def digest(*parts: bytes | str | np.ndarray) -> str:

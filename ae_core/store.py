@@ -20,6 +20,7 @@ from typing import Any
 from ae_core.errors import AECoreError, error_kind
 from ae_core.io import SUFFIX, atomic_write, model_from_bytes, model_to_bytes, read_model_info
 from ae_core.models import AutoEncoder
+from ae_core.paths import user_data
 
 NAME_PATTERN = re.compile(r"^[\w][\w .\-]{0,79}$")
 MAX_NAME_CHARS = 80
@@ -47,10 +48,7 @@ class NameReserved(StoreError):
 
 
 def default_store_dir() -> Path:
-    if os.environ.get("AE_MODEL_DIR"):
-        return Path(os.environ["AE_MODEL_DIR"]).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "latent-explorer" / "models"
+    return user_data("AE_MODEL_DIR", "models")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ae_core.errors import CorruptFileError, DatasetUnavailable
+from ae_core.paths import user_cache
 
 DATA_DIR_ENV = "AE_DATA_DIR"
 MIRROR_ENV = "AE_DATA_MIRROR"
@@ -82,18 +83,7 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
     """
     if override is not None:
         return Path(override).expanduser()
-    return env_or_user_cache(DATA_DIR_ENV, "datasets")
-
-
-def env_or_user_cache(env_var: str, name: str) -> Path:
-    """``$env_var`` when set, else ``$XDG_CACHE_HOME/latent-explorer/<name>`` (XDG's
-    default: ``~/.cache``). Shared by the dataset files and the stored codes."""
-    env = os.environ.get(env_var, "").strip()
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "latent-explorer" / name
+    return user_cache(DATA_DIR_ENV, "datasets")
 
 
 _resolve_dir = data_dir  # download_dataset's parameter shadows the function name

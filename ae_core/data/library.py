@@ -24,16 +24,14 @@ import torch
 from ae_core.data.builtin import dataset_names, load_dataset
 from ae_core.data.dataset import Dataset
 from ae_core.errors import DataError
+from ae_core.paths import user_data
 
 USER_PREFIX = "user:"
 _LOCK = threading.Lock()
 
 
 def default_library_dir() -> Path:
-    if os.environ.get("AE_USER_DATA_DIR"):
-        return Path(os.environ["AE_USER_DATA_DIR"]).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "latent-explorer" / "datasets"
+    return user_data("AE_USER_DATA_DIR", "datasets")
 
 
 def is_user_dataset(name: str) -> bool:

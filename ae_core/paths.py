@@ -1,0 +1,33 @@
+"""Where the app keeps files on disk: one place for the environment overrides and the XDG
+fallbacks, so the model store, the dataset library, the downloads and the code cache agree.
+
+Nothing here creates a folder: merely asking for a path never writes to disk.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_DIR = "latent-explorer"
+
+
+def _env_path(env_var: str) -> Path | None:
+    value = os.environ.get(env_var, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def _xdg_base(xdg_var: str, *default: str) -> Path:
+    return _env_path(xdg_var) or Path.home().joinpath(*default)
+
+
+def user_data(env_var: str, name: str) -> Path:
+    """``$env_var`` when set, else ``$XDG_DATA_HOME/latent-explorer/<name>`` (XDG's default:
+    ``~/.local/share``): what a user made (models, uploaded datasets), kept for good."""
+    return _env_path(env_var) or _xdg_base("XDG_DATA_HOME", ".local", "share") / APP_DIR / name
+
+
+def user_cache(env_var: str, name: str) -> Path:
+    """``$env_var`` when set, else ``$XDG_CACHE_HOME/latent-explorer/<name>`` (XDG's default:
+    ``~/.cache``): what can be fetched or computed again (downloads, stored codes)."""
+    return _env_path(env_var) or _xdg_base("XDG_CACHE_HOME", ".cache") / APP_DIR / name
