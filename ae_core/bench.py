@@ -12,7 +12,6 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from ae_core import metrics
+from ae_core.bench_anomaly import bench_deep_svdd
+from ae_core.bench_rows import Row
 from ae_core.data import load_dataset
 from ae_core.data.dataset import Dataset
 from ae_core.embedders import PCAEmbedder
@@ -74,13 +75,6 @@ EXAMPLES_VAE_TRAIN = {"epochs": 10, "batch_size": 128, "lr": 5e-3}
 VAE_TIME_TO_QUALITY_TRAIN = {"epochs": 5, "batch_size": 128, "lr": 5e-3}
 TTQ_CHECKS_PER_EPOCH = 4
 """The test loss is checked (off the clock) four times an epoch, not only at epoch ends."""
-
-
-@dataclass
-class Row:
-    label: str
-    ours: dict[str, float]
-    reference: dict[str, float] | None = None
 
 
 def _quick(options: dict[str, Any], quick: bool, epochs: int = 1) -> dict[str, Any]:
@@ -457,8 +451,6 @@ def time_to_knn(quick: bool, target: float = 0.7926) -> Row:
 
 def bench_anomaly(quick: bool = False) -> list[Row]:
     """Deep SVDD protocol: one-class AUROC per MNIST digit (ae_core.bench_anomaly)."""
-    from ae_core.bench_anomaly import bench_deep_svdd
-
     return bench_deep_svdd(quick)
 
 
@@ -500,7 +492,7 @@ def preset_row(data: Dataset, key: str, reference: dict[str, float] | None = Non
     ours = {"knn5": metrics.knn_accuracy(train_codes, data.y_train.numpy(), test_codes,
                                          data.y_test.numpy(), k=5),
             "train_s": wall, "train_cpu_s": cpu}
-    if resolved.variant == "vae":
+    if model.probabilistic:
         ours.update(active_units(model, data))
     train = resolved.train
     return Row(f"{key} preset on {data.name} ({data.n_train} images): {train['epochs']} epochs "

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ae_core.applications import anomaly_scores, normal_mask, train_normal_model
-from ae_core.bench import Row
+from ae_core.bench_rows import Row
 from ae_core.data import load_dataset
 from ae_core.data.dataset import Dataset
 from ae_core.metrics import anomaly_auroc

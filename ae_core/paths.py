@@ -10,6 +10,9 @@ import os
 from pathlib import Path
 
 APP_DIR = "latent-explorer"
+PRETRAINED_DIR = Path(os.environ.get("AE_PRETRAINED_DIR",
+                                     Path(__file__).resolve().parents[1] / "pretrained"))
+"""The models shipped in the repository (read-only); ``AE_PRETRAINED_DIR`` points elsewhere."""
 
 
 def _env_path(env_var: str) -> Path | None:

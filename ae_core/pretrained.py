@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
+from ae_core.paths import PRETRAINED_DIR
 from ae_core.store import ModelStore, StoredModel
 
-PRETRAINED_DIR = Path(os.environ.get("AE_PRETRAINED_DIR",
-                                     Path(__file__).resolve().parents[1] / "pretrained"))
+__all__ = ["PRETRAINED_DIR", "find_pretrained", "list_pretrained"]
 
 
 def list_pretrained(dataset: str | None = None) -> list[StoredModel]:

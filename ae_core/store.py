@@ -20,7 +20,7 @@ from typing import Any
 from ae_core.errors import AECoreError, error_kind
 from ae_core.io import SUFFIX, atomic_write, model_from_bytes, model_to_bytes, read_model_info
 from ae_core.models import AutoEncoder
-from ae_core.paths import user_data
+from ae_core.paths import PRETRAINED_DIR, user_data
 
 NAME_PATTERN = re.compile(r"^[\w][\w .\-]{0,79}$")
 MAX_NAME_CHARS = 80
@@ -144,9 +144,7 @@ def _same_name(a: str, b: str) -> bool:
 
 def shipped_names() -> set[str]:
     """Names of the models in the repository's ``pretrained/`` folder."""
-    from ae_core.pretrained import list_pretrained
-
-    return {m.name for m in list_pretrained()}
+    return {m.name for m in ModelStore(PRETRAINED_DIR).list()}
 
 
 class ModelStore:

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
+from torch import nn
 
 from ae_core.augment import MAX_SHIFT, random_shift
 from ae_core.errors import ConfigError
-from ae_core.models.base import AutoEncoder
 from ae_core.models.config import _coerce, sentence
 
 EVENTS = ("on_batch_end", "on_epoch_end", "on_train_end")
@@ -122,14 +122,17 @@ class TrainResult:
 
 
 class Trainer:
-    """Fits an :class:`AutoEncoder` on an image tensor, reporting through callbacks.
+    """Fits an :class:`ae_core.models.AutoEncoder` on an image tensor, reporting through callbacks.
+
+    The model is typed as a module: the models call the trainer (``AutoEncoder.fit``), so
+    this module does not import them.
 
     Callbacks are ``fn(trainer)``; during ``on_batch_end`` the trainer exposes
     ``batch``, ``n_batches`` and ``last_parts``; during ``on_epoch_end`` the
     newest ``history`` entry and ``probe_codes``.
     """
 
-    def __init__(self, model: AutoEncoder, config: TrainConfig | None = None):
+    def __init__(self, model: nn.Module, config: TrainConfig | None = None):
         self.model = model
         self.config = (config or TrainConfig()).validate()
         self.callbacks: dict[str, list[Callable[[Trainer], None]]] = defaultdict(list)
@@ -302,7 +305,7 @@ def probe_extras(snapshots: list[torch.Tensor], probe: torch.Tensor,
 
 
 @torch.no_grad()
-def evaluate_loss(model: AutoEncoder, x: torch.Tensor, seed: int = 1) -> dict[str, float]:
+def evaluate_loss(model: nn.Module, x: torch.Tensor, seed: int = 1) -> dict[str, float]:
     """Mean per-image loss parts over ``x`` in eval mode, with seeded noise/sampling."""
     was_training = model.training
     model.eval()
