@@ -17,42 +17,18 @@ from typing import Any
 import torch
 
 from ae_core.errors import AECoreError
-from ae_core.models import DESCRIPTIONS, VARIANTS, config_class, make_config
+from ae_core.models import VARIANTS, config_class, make_config, model_class, model_fields
 from ae_core.presets import PRESETS, preset_for
 from ae_core.version import __version__
 
-FIELD_HELP = {
-    "input_shape": "image shape C,H,W (normally taken from the dataset)",
-    "latent_dim": "size of the code (2 for a map you can look at)",
-    "arch": "mlp or conv",
-    "hidden": "comma-separated dense widths, e.g. 1000,500,250 ('' for none)",
-    "channels": "comma-separated conv channels (conv only), e.g. 32,64",
-    "activation": "relu, elu, gelu, tanh, sigmoid or identity",
-    "code_activation": "activation on the code (sparse variants need relu / sigmoid)",
-    "batch_norm": "true/false: batch normalisation after each hidden layer",
-    "dropout": "dropout probability after each hidden dense layer (0 = off), a regulariser",
-    "loss": "reconstruction loss: bce or mse",
-    "output": "sigmoid or linear (linear needs mse)",
-    "beta": "VAE: weight of the KL term (1 = ELBO)",
-    "rho": "sparse_kl: target mean activation ρ",
-    "sparsity_weight": "sparse_kl: β, per pixel and per unit: the loss is the reconstruction "
-                       "summed over the D pixels + β·D·mean_j KL(ρ ‖ ρ̂_j); the variant's "
-                       "default is 3 (UFLDL's β)",
-    "l1_weight": "sparse_l1: λ, per pixel and per unit: the loss is the reconstruction summed "
-                 "over the D pixels + λ·D·mean_j |z_j|·rms(decoder column j); the variant's "
-                 "default is 1",
-    "noise": "denoising: gaussian, salt_pepper or masking",
-    "noise_level": "denoising: σ for gaussian, pixel fraction otherwise",
-}
 
-
-def _model_fields() -> dict[str, Any]:
-    """Every config field of every variant, first declaration wins."""
-    fields: dict[str, Any] = {}
-    for variant in VARIANTS:
-        for f in dataclasses.fields(config_class(variant)):
-            fields.setdefault(f.name, f)
-    return fields
+def _field_help(f) -> str:
+    """A model option's help: the field's own English description and its bounds."""
+    text = f.meta.get("doc", f.name)
+    if "range" in f.meta:
+        low, high = f.meta["range"]
+        text += f" (range {low} to {high})"
+    return text
 
 
 def _parse_value(text: str) -> Any:
@@ -113,9 +89,9 @@ def _add_train(sub) -> None:
     p.add_argument("--classes", help="train only on these comma-separated class labels "
                    "(e.g. one 'normal' class for anomaly detection)")
     model = p.add_argument_group("model settings (any variant's config field)")
-    for name in _model_fields():
+    for name, f in model_fields().items():
         model.add_argument("--" + name.replace("_", "-"), dest="m_" + name, metavar="V",
-                           help=FIELD_HELP.get(name, name))
+                           help=_field_help(f))
     train = p.add_argument_group("training settings")
     train.add_argument("--epochs", type=int)
     train.add_argument("--batch-size", type=int)
@@ -183,7 +159,7 @@ def cmd_list(args) -> int:
             own = [f.name for f in dataclasses.fields(config_class(name))
                    if f.name not in {g.name for g in dataclasses.fields(config_class("vanilla"))}]
             extra = f"  [{', '.join(own)}]" if own else ""
-            print(f"  {name:<10} {DESCRIPTIONS[name]}{extra}")
+            print(f"  {name:<10} {model_class(name).description}{extra}")
     if args.what in ("all", "presets"):
         print("Presets:")
         for key, preset in PRESETS.items():
@@ -204,7 +180,7 @@ def cmd_list(args) -> int:
 def _model_settings(args, variant: str, resolved) -> dict[str, Any]:
     allowed = {f.name for f in dataclasses.fields(config_class(variant))}
     settings = dict(resolved.model) if resolved else {}
-    for name in _model_fields():
+    for name in model_fields():
         raw = getattr(args, "m_" + name)
         if raw is None:
             continue

@@ -112,7 +112,9 @@ def compare_metrics(embedders: Mapping[str, Any], dataset: Dataset, trust_points
 
 def vae_latent_stats(embedder: Any, x: Any) -> dict[str, Any]:
     """``kl_per_dim`` (list, nats) and ``active_units`` of a VAE on images ``x``; else {}."""
-    if not hasattr(embedder, "encode_distribution"):
+    from ae_core.models import has_capability
+
+    if not has_capability(embedder, "probabilistic"):
         return {}
     mu, logvar = embedder.encode_distribution(x)
     return {"kl_per_dim": [float(v) for v in metrics.kl_per_dimension(mu, logvar)],

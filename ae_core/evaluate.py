@@ -51,10 +51,10 @@ def evaluate(embedder: Embedder, dataset: Dataset, *, trust_points: int | None =
 
 def elbo_metrics(embedder: Embedder, x: torch.Tensor, seed: int = 0) -> dict[str, float]:
     """Negative ELBO in nats (one posterior sample per image) for a BCE VAE, else nothing."""
-    from ae_core.models.vae import VAE
+    from ae_core.models import has_capability
     from ae_core.training import evaluate_loss
 
-    if not isinstance(embedder, VAE) or embedder.config.loss != "bce":
+    if not has_capability(embedder, "probabilistic") or embedder.config.loss != "bce":
         return {}
     parts = evaluate_loss(embedder, x, seed)
     return {"neg_elbo": parts["recon"] + parts["kl"], "kl": parts["kl"],

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
 from ae_core.imaging import png_bytes, scale_for, tile
+from ae_core.models import variant_names
 from ae_core.tasks import DONE, FAILED, STOPPED, TASKS, TaskContext, TaskRefused, TaskState
 from app_lib import catalog
 from app_lib.background import task_panel
@@ -18,9 +19,11 @@ from app_lib.i18n import t
 SAMPLE_SEED = 0
 
 
-def models_of(dataset: str, variants: tuple[str, ...]) -> list[ModelChoice]:
-    """Autoencoders of these variants available for ``dataset`` (shipped first, then mine)."""
-    return [c for c in catalog.model_choices(dataset) if c.variant in variants]
+def models_of(dataset: str, variants: Sequence[str] | None = None) -> list[ModelChoice]:
+    """Autoencoders of these variants (every registered one when None) available for
+    ``dataset``, shipped first, then mine."""
+    wanted = variant_names() if variants is None else variants
+    return [c for c in catalog.model_choices(dataset) if c.variant in wanted]
 
 
 def strip_png(images, ncols: int | None = None, target: int = 72) -> bytes:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ae_core.data import DATASETS, Dataset, is_cached
 from ae_core.data.library import DatasetLibrary, is_user_dataset
+from ae_core.models import has_capability
 from ae_core.pretrained import list_pretrained
 from ae_core.store import ModelStore, StoredModel
 
@@ -36,7 +37,8 @@ class ModelChoice:
 
     @property
     def is_vae(self) -> bool:
-        return self.variant == "vae"
+        """Probabilistic codes with an N(0, I) prior (the variant's capability flag)."""
+        return has_capability(self.variant, "probabilistic")
 
 
 # ------------------------------------------------------------------ datasets

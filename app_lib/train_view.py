@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import numpy as np
@@ -11,34 +12,64 @@ from plotly.subplots import make_subplots
 from ae_core.errors import ConfigError
 from ae_core.jobs import JobSpec
 from ae_core.latent import LatentSpace, browser_map
-from ae_core.models import make_config
+from ae_core.models import config_class, make_config, model_fields
+from ae_core.models.config import ConfigField, config_fields
 from ae_core.presets import DEFAULT_PRESET, PRESETS, preset_for, resolve_preset
 from ae_core.training import TrainConfig
 from ae_core.webdecoder import DecoderProgram, program_parts
 from app_lib import canvas
 from app_lib.figures import PALETTE, chart_margin, class_colors
-from app_lib.i18n import t
+from app_lib.i18n import STRINGS, t
 
 PREFIX = "tr_"
-DEFAULTS: dict[str, Any] = {
-    "variant": "vanilla", "arch": "mlp", "hidden": "512, 256, 128", "channels": "32, 64",
-    "latent": 2, "loss": "bce", "beta": 1.0, "rho": 0.05, "sparsity_weight": 3.0,
-    "l1_weight": 1.0, "noise": "gaussian", "noise_level": 0.5, "epochs": 20, "batch": 256,
-    "lr": 0.002, "seed": 0, "weight_decay": 0.0, "schedule": "cosine", "shift": 0, "name": "",
+TRAIN_DEFAULTS: dict[str, Any] = {
+    "epochs": 20, "batch": 256, "lr": 0.002, "seed": 0, "weight_decay": 0.0,
+    "schedule": "cosine", "shift": 0, "name": "",
     "penalty_warmup": 0.0,  # no widget: a preset's KL / sparsity warm-up, carried to the job
 }
+TRAIN_FIELDS = {"epochs": "epochs", "batch_size": "batch", "lr": "lr", "seed": "seed",
+                "weight_decay": "weight_decay", "schedule": "schedule",
+                "augment_shift": "shift", "penalty_warmup": "penalty_warmup"}
+"""TrainConfig field → form key."""
 SCHEDULES = ("cosine", "constant")
-OBJECTIVE_FIELDS = {  # form key → config field, per variant
-    "vae": {"beta": "beta"},
-    "sparse_kl": {"rho": "rho", "sparsity_weight": "sparsity_weight"},
-    "sparse_l1": {"l1_weight": "l1_weight"},
-    "denoising": {"noise": "noise", "noise_level": "noise_level"},
-}
 LOSS_PARTS = ("recon", "kl", "sparsity")
 
 
 def _list_text(values) -> str:
     return ", ".join(str(v) for v in values)
+
+
+def form_fields() -> dict[str, ConfigField]:
+    """Form key → config field, for every registered variant's fields that have a label
+    (``ae_core.models.config.setting``): the form is generated from these."""
+    return {f.form_key: f for f in model_fields().values() if "label" in f.meta}
+
+
+def variant_fields(variant: str) -> list[ConfigField]:
+    """The form's fields of ``variant``, in its config's order."""
+    return [f for f in config_fields(config_class(variant)) if "label" in f.meta]
+
+
+def shown(f: ConfigField, values: dict[str, Any]) -> bool:
+    """Whether the field applies while the form holds ``values`` (``when`` in its metadata:
+    the convolution channels only for a convolutional model)."""
+    if "when" not in f.meta:
+        return True
+    other, wanted = f.meta["when"]
+    by_name = {g.name: g for g in form_fields().values()}
+    return values.get(by_name[other].form_key if other in by_name else other) == wanted
+
+
+def _form_value(value: Any) -> Any:
+    """A config value as the form holds it: lists as '512, 256' text."""
+    return _list_text(value) if isinstance(value, (list, tuple)) else value
+
+
+def defaults() -> dict[str, Any]:
+    """The form's starting values: every model field's default, then the training settings."""
+    values = {"variant": "vanilla"}
+    values.update({key: _form_value(f.default) for key, f in form_fields().items()})
+    return {**values, **TRAIN_DEFAULTS}
 
 
 def resolved_preset(key: str, dataset: Any = None):
@@ -72,25 +103,14 @@ def preset_values(key: str, dataset: Any = None) -> dict[str, Any]:
     """The form (defaults overlaid with the preset) for preset ``key`` on ``dataset``."""
     p = PRESETS[key]
     resolved = resolved_preset(key, dataset)
-    values = dict(DEFAULTS, variant=p.variant)
-    m = dict(p.model)
-    for field, form_key in (("latent_dim", "latent"), ("arch", "arch"), ("loss", "loss"),
-                            ("beta", "beta"), ("rho", "rho"),
-                            ("sparsity_weight", "sparsity_weight"), ("l1_weight", "l1_weight"),
-                            ("noise", "noise"), ("noise_level", "noise_level")):
-        if field in m:
-            values[form_key] = m[field]
-    if "hidden" in m:
-        values["hidden"] = _list_text(m["hidden"])
-    if "channels" in m:
-        values["channels"] = _list_text(m["channels"])
-    tr = dict(resolved.train)
-    for field, form_key in (("epochs", "epochs"), ("batch_size", "batch"), ("lr", "lr"),
-                            ("seed", "seed"), ("weight_decay", "weight_decay"),
-                            ("schedule", "schedule"), ("augment_shift", "shift"),
-                            ("penalty_warmup", "penalty_warmup")):
-        if field in tr:
-            values[form_key] = tr[field]
+    values = dict(defaults(), variant=p.variant)
+    fields = {f.name: f for f in form_fields().values()}
+    for name, value in p.model.items():
+        if name in fields:
+            values[fields[name].form_key] = _form_value(value)
+    for name, value in resolved.train.items():
+        if name in TRAIN_FIELDS:
+            values[TRAIN_FIELDS[name]] = value
     return values
 
 
@@ -106,15 +126,10 @@ def parse_sizes(text: str, field: str) -> list[int]:
 def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...]) -> JobSpec:
     """A validated job spec from the form's values; raises ConfigError with a user sentence."""
     variant = form["variant"]
-    model: dict[str, Any] = {
-        "input_shape": list(input_shape), "latent_dim": int(form["latent"]),
-        "arch": form["arch"], "loss": form["loss"],
-        "hidden": parse_sizes(form["hidden"], t("train.hidden")),
-    }
-    if form["arch"] == "conv":
-        model["channels"] = parse_sizes(form["channels"], t("train.channels"))
-    for form_key, field in OBJECTIVE_FIELDS.get(variant, {}).items():
-        model[field] = form[form_key]
+    model: dict[str, Any] = {"input_shape": list(input_shape)}
+    for f in variant_fields(variant):
+        if shown(f, form):
+            model[f.name] = _config_value(f, form[f.form_key])
     make_config(variant, **model)
     train = {"epochs": int(form["epochs"]), "batch_size": int(form["batch"]),
              "lr": float(form["lr"]), "seed": int(form["seed"]),
@@ -124,6 +139,15 @@ def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...])
     TrainConfig(**train).validate().check_fits(input_shape)
     return JobSpec(dataset=dataset, variant=variant, model=model, train=train,
                    name=chosen_name(form.get("name")))
+
+
+def _config_value(f: ConfigField, value: Any) -> Any:
+    """A form value as the config field's type: a list field's text parsed, numbers cast."""
+    if typing.get_origin(f.type) is tuple:
+        return parse_sizes(value, t(f.meta["label"]) if f.meta["label"] in STRINGS else f.name)
+    if f.type in (int, float):
+        return f.type(value)
+    return value
 
 
 def chosen_name(text: object) -> str:

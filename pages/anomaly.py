@@ -73,8 +73,7 @@ def _controls(sel, names):
         cls = c2.selectbox(t("anom.class"), list(range(len(names))), key="anom_class",
                            format_func=lambda i: names[i])
         normal = (cls,) if mode == "one" else tuple(i for i in range(len(names)) if i != cls)
-    aes = {c.key: c for c in models_of(sel.dataset, ("vanilla", "denoising", "vae",
-                                                      "sparse_l1", "sparse_kl"))}
+    aes = {c.key: c for c in models_of(sel.dataset)}  # any autoencoder reconstructs
     options = ["train", *aes]
     source = st.selectbox(t("anom.source"), options, key="anom_source",
                           format_func=lambda k: tr("anom.source.train") if k == "train"

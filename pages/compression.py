@@ -25,7 +25,6 @@ PCA_DIMS = (2, 8, 16, 32)
 N_EVAL = 500
 N_SHOWN = 8
 FIT_MAX = 5000
-VARIANTS = ("vanilla", "denoising", "sparse_l1", "sparse_kl", "vae")
 
 
 def _stamps(dataset: str) -> tuple:
@@ -38,7 +37,7 @@ def _sweeper(dataset: str):
     fit = data.x_train[:FIT_MAX]
     x = data.x_test[sample_rows(len(data.x_test), N_EVAL)]
     models = {f"{c.name} ({c.latent_dim}-D)": cache.get_model(dataset, c)
-              for c in models_of(dataset, VARIANTS)}
+              for c in models_of(dataset)}
     dims = [k for k in PCA_DIMS if k < int(np.prod(data.image_shape))]
 
     def run(ctx):

@@ -17,7 +17,6 @@ N_PER_CLASS = (10, 100, 1000)
 TRAIN_MAX = 10_000
 TEST_MAX = 1_000
 RAW = "raw"
-VARIANTS = ("vanilla", "vae", "denoising", "sparse_l1", "sparse_kl")
 
 
 def _scorer(dataset: str, pca_k: int, seed: int):
@@ -26,7 +25,7 @@ def _scorer(dataset: str, pca_k: int, seed: int):
     xtr, ytr = data.x_train[:TRAIN_MAX], data.y_train[:TRAIN_MAX]
     xte, yte = data.x_test[:TEST_MAX], data.y_test[:TEST_MAX]
     models = {f"{c.name} ({c.latent_dim}-D)": cache.get_model(dataset, c)
-              for c in models_of(dataset, VARIANTS)}
+              for c in models_of(dataset)}
 
     def run(ctx):
         steps = 2 + len(models)

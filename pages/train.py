@@ -19,13 +19,12 @@ from ae_core.augment import MAX_SHIFT
 from ae_core.data.library import load_any
 from ae_core.errors import AECoreError, ConfigError
 from ae_core.jobs import REGISTRY, UNWATCHED_S, JobRefused, default_model_name
-from ae_core.models import VARIANTS
-from ae_core.models.config import NOISE_KINDS
+from ae_core.models import VARIANTS, has_capability
 from ae_core.presets import PRESETS
 from ae_core.store import NameReserved
 from app_lib import cache, canvas, catalog, messages, nav, sidebar, state
 from app_lib import train_view as tv
-from app_lib.i18n import bound, current_language, t, variant_name
+from app_lib.i18n import STRINGS, bound, current_language, t, variant_name
 
 POLL_S = 1.0
 CHARTS_EVERY_S = 2.0  # at most one page rerun per this many seconds for new charts
@@ -89,7 +88,8 @@ def _apply_preset(key: str) -> None:
 
 
 def _form_values() -> dict:
-    return {name: st.session_state[_key(name)] for name in tv.DEFAULTS}
+    return {name: st.session_state.get(_key(name), value)
+            for name, value in {**tv.defaults(), **_kept()}.items()}
 
 
 def _presets() -> None:
@@ -123,6 +123,43 @@ def _restore_form() -> None:
         st.session_state[_key(name)] = value
 
 
+def _cells(n: int):
+    """Form cells left to right, a new row of ``n`` columns when one fills."""
+    while True:
+        yield from st.columns(n)
+
+
+def _text(key: str, fallback: str, tr) -> str:
+    """A string-table entry, or ``fallback`` (a variant's field the table does not name yet)."""
+    return tr(key) if key in STRINGS else fallback
+
+
+def _field(cell, f, tr) -> None:
+    """One model setting's widget, generated from its config field's metadata
+    (``ae_core.models.config.setting``): choices as a radio (two) or a select box, a
+    size list as text, a number with its step and format."""
+    meta = f.meta
+    label = _text(meta["label"], f.name, tr)
+    if meta.get("help") in STRINGS:
+        help_text = tr(meta["help"])
+    else:  # a field the string table does not name yet is explained in English
+        help_text = None if meta["label"] in STRINGS else meta.get("doc")
+    bind = _bind(f.form_key)
+    if "choices" in meta:
+        names = meta.get("names")
+        show = (lambda c: _text(f"{names}.{c}", str(c), tr)) if names else str
+        if len(meta["choices"]) <= 2:
+            cell.radio(label, meta["choices"], **bind, horizontal=True, format_func=show,
+                       help=help_text)
+        else:
+            cell.selectbox(label, meta["choices"], **bind, format_func=show, help=help_text)
+    elif f.type in (int, float):
+        cell.number_input(label, **bind, step=meta.get("step", 1 if f.type is int else 0.01),
+                          format=meta.get("format"), help=help_text)
+    else:
+        cell.text_input(label, **bind, help=help_text)
+
+
 def _form(sel) -> None:
     _restore_form()
     names = catalog.dataset_names()
@@ -133,40 +170,16 @@ def _form(sel) -> None:
     lang = current_language()
     with st.container(border=True):
         st.markdown(f"**{t('train.form')}**")
-        c1, c2, c3 = st.columns(3)
-        c1.selectbox(t("train.dataset"), names, **_bind("dataset"),
-                     format_func=lambda n: sidebar.dataset_label(n, lang))
-        c2.selectbox(t("train.variant"), list(VARIANTS), **_bind("variant"),
-                     format_func=lambda v: variant_name(v, lang), help=t("train.variant_help"))
-        c3.radio(t("train.arch"), ("mlp", "conv"), **_bind("arch"), horizontal=True,
-                 format_func=lambda a: tr(f"arch.{a}"))
-        c1, c2, c3 = st.columns(3)
-        c1.text_input(t("train.hidden"), **_bind("hidden"), help=t("train.hidden_help"))
-        if st.session_state[_key("arch")] == "conv":
-            c2.text_input(t("train.channels"), **_bind("channels"),
-                          help=t("train.channels_help"))
-        c3.number_input(t("train.latent"), **_bind("latent"), step=1,
-                        help=t("train.latent_help"))
-        c1, c2, c3 = st.columns(3)
-        c1.radio(t("train.loss"), ("bce", "mse"), **_bind("loss"), horizontal=True,
-                 format_func=lambda loss: tr(f"loss.{loss}"), help=t("train.loss_help"))
-        variant = st.session_state[_key("variant")]
-        if variant == "vae":
-            c2.number_input(t("train.beta"), **_bind("beta"), step=0.1, format="%.3g",
-                            help=t("train.beta_help"))
-        elif variant == "sparse_kl":
-            c2.number_input(t("train.rho"), **_bind("rho"), step=0.01, format="%.3g",
-                            help=t("train.rho_help"))
-            c3.number_input(t("train.sparsity_weight"), **_bind("sparsity_weight"), step=0.5,
-                            format="%.3g", help=t("train.sparsity_weight_help"))
-        elif variant == "sparse_l1":
-            c2.number_input(t("train.l1_weight"), **_bind("l1_weight"), step=0.001,
-                            format="%.4g", help=t("train.l1_weight_help"))
-        elif variant == "denoising":
-            c2.selectbox(t("train.noise"), NOISE_KINDS, **_bind("noise"),
-                         format_func=lambda n: tr(f"noise.{n}"), help=t("train.noise_help"))
-            c3.number_input(t("train.noise_level"), **_bind("noise_level"), step=0.05,
-                            format="%.3g", help=t("train.noise_level_help"))
+        cells = _cells(3)
+        next(cells).selectbox(t("train.dataset"), names, **_bind("dataset"),
+                              format_func=lambda n: sidebar.dataset_label(n, lang))
+        next(cells).selectbox(t("train.variant"), list(VARIANTS), **_bind("variant"),
+                              format_func=lambda v: variant_name(v, lang),
+                              help=t("train.variant_help"))
+        values = {name: st.session_state.get(_key(name)) for name in _kept()}
+        for f in tv.variant_fields(st.session_state[_key("variant")]):
+            if tv.shown(f, values):
+                _field(next(cells), f, tr)
         c1, c2, c3, c4 = st.columns(4)
         c1.number_input(t("train.epochs"), **_bind("epochs"), step=1, help=t("train.epochs_help"))
         c2.number_input(t("train.batch"), **_bind("batch"), step=32, help=t("train.batch_help"))
@@ -293,7 +306,8 @@ def _charts(snap, replay: int | None) -> None:
         latest = frame == len(snap.probe_codes) - 1  # the weights are the latest epoch's
         message = tv.probe_message(snap.probe_codes[frame].cpu().numpy(), labels,
                                    _class_names(snap.spec.dataset),
-                                   prior=snap.spec.variant == "vae", map_id=f"probe:{snap.id}",
+                                   prior=has_capability(snap.spec.variant, "probabilistic"),
+                                   map_id=f"probe:{snap.id}",
                                    decoder=snap.decoder if latest else None)
         canvas.latent_canvas(message, key=f"probe_{snap.id}")
 

@@ -1,6 +1,10 @@
 """The registry of model variants.
 
-Adding a variant is one file in this folder plus one line in ``VARIANTS``.
+Adding a variant is one file in this folder plus one line in ``VARIANTS``: its config's
+fields (``config.setting``) become options of the command line and fields of the app's
+Train form, its class's capability flags (``AutoEncoder.probabilistic``, ``.denoising``)
+decide which metrics and pages use it, and every page that can use any autoencoder lists it.
+Everything here reads ``VARIANTS`` when called, never at import.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import torch
 
 from ae_core.errors import ConfigError
 from ae_core.models.base import AutoEncoder
-from ae_core.models.config import AEConfig
+from ae_core.models.config import AEConfig, ConfigField, config_fields
 from ae_core.models.denoising import DenoisingAE, DenoisingConfig
 from ae_core.models.sparse_kl import SparseKLAE, SparseKLConfig
 from ae_core.models.sparse_l1 import SparseL1AE, SparseL1Config
@@ -29,17 +33,32 @@ VARIANTS: dict[str, type[AutoEncoder]] = {
     "vae": VAE,
 }
 
-DESCRIPTIONS = {
-    "vanilla": "plain undercomplete autoencoder (deep = more hidden layers)",
-    "sparse_l1": "sparse autoencoder, L1 penalty on the codes",
-    "sparse_kl": "sparse autoencoder, KL(ρ ‖ ρ̂) penalty on mean activations",
-    "denoising": "denoising autoencoder (Gaussian, salt-and-pepper or masking noise)",
-    "vae": "variational autoencoder with KL weight β",
-}
-
 
 def variant_names() -> list[str]:
     return list(VARIANTS)
+
+
+def variants_with(**capabilities: bool) -> list[str]:
+    """Registered variants whose classes have these capability flags, in registry order
+    (every variant when none is named)."""
+    return [name for name, cls in VARIANTS.items()
+            if all(getattr(cls, flag) == wanted for flag, wanted in capabilities.items())]
+
+
+def has_capability(model: Any, flag: str) -> bool:
+    """Whether a variant (its name) or a model has capability ``flag``; False for anything
+    else (PCA, a variant no longer registered), so callers ask one way."""
+    return getattr(VARIANTS.get(model) if isinstance(model, str) else model, flag, False) is True
+
+
+def model_fields() -> dict[str, ConfigField]:
+    """Every config field of every variant, first declaration wins (the command line's
+    options and the Train form's fields)."""
+    fields: dict[str, ConfigField] = {}
+    for cls in VARIANTS.values():
+        for f in config_fields(cls.config_class):
+            fields.setdefault(f.name, f)
+    return fields
 
 
 def model_class(variant: str) -> type[AutoEncoder]:
@@ -76,8 +95,9 @@ def build_model(config: AEConfig, seed: int | None = 0) -> AutoEncoder:
 
 
 __all__ = [
-    "DESCRIPTIONS", "VAE", "VARIANTS", "AEConfig", "AutoEncoder", "DenoisingAE",
+    "VAE", "VARIANTS", "AEConfig", "AutoEncoder", "DenoisingAE",
     "DenoisingConfig", "SparseKLAE", "SparseKLConfig", "SparseL1AE", "SparseL1Config",
     "VAEConfig", "VanillaAE", "VanillaConfig", "build_model", "config_class",
-    "config_from_dict", "make_config", "model_class", "variant_names",
+    "config_from_dict", "has_capability", "make_config", "model_class", "model_fields",
+    "variant_names", "variants_with",
 ]

@@ -8,7 +8,7 @@ fit/encode/decode/reconstruct protocol shared with PCA — lives here once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -25,6 +25,15 @@ class AutoEncoder(nn.Module):
     """Deterministic undercomplete autoencoder; the base of every variant."""
 
     config_class: type[AEConfig] = AEConfig
+    description: ClassVar[str] = "plain undercomplete autoencoder"
+    """One line for ``python -m ae_core list variants``."""
+
+    # ----- capabilities: what metrics and pages may ask of a variant, declared once here
+    probabilistic: ClassVar[bool] = False
+    """The encoder gives q(z | x) = N(μ, σ²) against an N(0, I) prior (``encode_distribution``):
+    the ELBO, active units, the prior drawn on a map and sampling from it apply."""
+    denoising: ClassVar[bool] = False
+    """Trained to rebuild clean images from corrupted ones (the Denoising page's models)."""
 
     def __init__(self, config: AEConfig):
         super().__init__()

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import math
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ae_core.errors import ConfigError
@@ -28,6 +28,29 @@ MAX_LAYERS = 10
 MAX_SIDE = 256
 
 
+def setting(default: Any, doc: str, *, label: str | None = None, help: str | None = None,
+            key: str | None = None, range: tuple[float, float] | None = None,
+            step: float | None = None, fmt: str | None = None,
+            choices: tuple[str, ...] | None = None, names: str | None = None,
+            when: tuple[str, Any] | None = None) -> Any:
+    """A config field described once for every front end that offers it.
+
+    The command line (``python -m ae_core train``) and the app's Train form are both
+    generated from this metadata, so a variant's new parameter appears in both by being
+    declared here. ``doc`` is the English help of the command line. ``label`` and
+    ``help`` are keys of the app's string table (``app_lib.i18n``): the library names the
+    text, the app says it in the visitor's language; a field without ``label`` is not in
+    the form. ``key`` is the form's name for the field when it differs from the field's;
+    ``range`` the bounds ``validate`` enforces (also printed by the command line's help);
+    ``step`` and ``fmt`` how a number input moves and prints; ``choices`` the options in the
+    order offered and ``names`` the string-table prefix naming each (``names + "." + choice``);
+    ``when`` = (other field, value) shows the field only while the other has that value.
+    """
+    metadata = {"doc": doc, "label": label, "help": help, "key": key, "range": range,
+                "step": step, "format": fmt, "choices": choices, "names": names, "when": when}
+    return field(default=default, metadata={k: v for k, v in metadata.items() if v is not None})
+
+
 @dataclass
 class AEConfig:
     """Architecture, code and reconstruction settings common to all variants.
@@ -40,17 +63,30 @@ class AEConfig:
 
     variant: ClassVar[str] = "vanilla"
 
-    input_shape: tuple[int, int, int] = (1, 28, 28)
-    latent_dim: int = 2
-    arch: str = "mlp"
-    hidden: tuple[int, ...] = (512, 256)
-    channels: tuple[int, ...] = (32, 64)
-    activation: str = "relu"
-    code_activation: str = "identity"
-    batch_norm: bool = False
-    dropout: float = 0.0
-    loss: str = "bce"
-    output: str = "sigmoid"
+    input_shape: tuple[int, int, int] = setting(
+        (1, 28, 28), "image shape C,H,W (normally taken from the dataset)")
+    latent_dim: int = setting(
+        2, "size of the code (2 for a map you can look at)", label="train.latent",
+        help="train.latent_help", key="latent", range=(1, MAX_LATENT), step=1)
+    arch: str = setting("mlp", "mlp or conv", label="train.arch", choices=ARCHITECTURES,
+                        names="arch")
+    hidden: tuple[int, ...] = setting(
+        (512, 256), "comma-separated dense widths, e.g. 1000,500,250 ('' for none)",
+        label="train.hidden", help="train.hidden_help", range=(1, MAX_WIDTH))
+    channels: tuple[int, ...] = setting(
+        (32, 64), "comma-separated conv channels (conv only), e.g. 32,64",
+        label="train.channels", help="train.channels_help", range=(1, 512),
+        when=("arch", "conv"))
+    activation: str = setting("relu", "relu, elu, gelu, tanh, sigmoid or identity")
+    code_activation: str = setting(
+        "identity", "activation on the code (sparse variants need relu / sigmoid)")
+    batch_norm: bool = setting(False, "true/false: batch normalisation after each hidden layer")
+    dropout: float = setting(
+        0.0, "dropout probability after each hidden dense layer (0 = off), a regulariser",
+        range=(0.0, 1.0))
+    loss: str = setting("bce", "reconstruction loss: bce or mse", label="train.loss",
+                        help="train.loss_help", choices=("bce", "mse"), names="loss")
+    output: str = setting("sigmoid", "sigmoid or linear (linear needs mse)")
 
     # ----- validation -------------------------------------------------
     def validate(self) -> AEConfig:
@@ -114,6 +150,34 @@ class AEConfig:
     def replace(self, **changes: Any) -> AEConfig:
         """A validated copy with some fields changed (lists become tuples)."""
         return type(self).from_dict({**self.to_dict(), **changes})
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One config field as the front ends see it: its type, default and description."""
+
+    name: str
+    type: Any
+    default: Any
+    meta: dict[str, Any]
+
+    @property
+    def form_key(self) -> str:
+        return self.meta.get("key", self.name)
+
+
+def config_fields(cls: type[AEConfig]) -> list[ConfigField]:
+    """``cls``'s fields in declaration order, each described by the nearest declaration that
+    has metadata: a variant that only changes a default (``latent_dim: int = 64``) keeps
+    the description the base class gives."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        meta = next((dict(base.__dataclass_fields__[f.name].metadata) for base in cls.__mro__
+                     if f.name in getattr(base, "__dataclass_fields__", {})
+                     and base.__dataclass_fields__[f.name].metadata), {})
+        out.append(ConfigField(f.name, hints[f.name], f.default, meta))
+    return out
 
 
 def sentence(message: str) -> str:

@@ -27,7 +27,7 @@ from typing import ClassVar
 import torch
 
 from ae_core.models.base import AutoEncoder
-from ae_core.models.config import AEConfig, _check
+from ae_core.models.config import AEConfig, _check, setting
 
 
 @dataclass
@@ -36,8 +36,13 @@ class SparseKLConfig(AEConfig):
     latent_dim: int = 64
     hidden: tuple[int, ...] = ()
     code_activation: str = "sigmoid"
-    rho: float = 0.05
-    sparsity_weight: float = 3.0  # β, per pixel and per unit (see the module's docstring)
+    rho: float = setting(0.05, "sparse_kl: target mean activation ρ", label="train.rho",
+                         help="train.rho_help", range=(0.0, 1.0), step=0.01, fmt="%.3g")
+    sparsity_weight: float = setting(  # β, per pixel and per unit (see the module's docstring)
+        3.0, "sparse_kl: β, per pixel and per unit: the loss is the reconstruction summed over "
+             "the D pixels + β·D·mean_j KL(ρ ‖ ρ̂_j); the variant's default is 3 (UFLDL's β)",
+        label="train.sparsity_weight", help="train.sparsity_weight_help", range=(0.0, 100.0),
+        step=0.5, fmt="%.3g")
 
     def validate_objective(self) -> None:
         _check(0.0 < self.rho < 1.0, "the target activation ρ must lie strictly between 0 and 1")
@@ -62,6 +67,7 @@ def penalty_scale(config: AEConfig) -> float:
 
 class SparseKLAE(AutoEncoder):
     config_class = SparseKLConfig
+    description = "sparse autoencoder, KL(ρ ‖ ρ̂) penalty on mean activations"
 
     def regularizers(self, z, extras):
         """("sparsity": β · D / K, Σⱼ KL(ρ ‖ ρ̂ⱼ)); the value reported is the plain Σⱼ KL."""

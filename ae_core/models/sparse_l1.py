@@ -29,7 +29,7 @@ from typing import ClassVar
 import torch
 
 from ae_core.models.base import AutoEncoder
-from ae_core.models.config import AEConfig, _check
+from ae_core.models.config import AEConfig, _check, setting
 from ae_core.models.sparse_kl import penalty_scale
 
 
@@ -39,7 +39,11 @@ class SparseL1Config(AEConfig):
     latent_dim: int = 64
     hidden: tuple[int, ...] = ()
     code_activation: str = "relu"
-    l1_weight: float = 1.0  # λ, per pixel and per unit (see the module's docstring)
+    l1_weight: float = setting(  # λ, per pixel and per unit (see the module's docstring)
+        1.0, "sparse_l1: λ, per pixel and per unit: the loss is the reconstruction summed over "
+             "the D pixels + λ·D·mean_j |z_j|·rms(decoder column j); the variant's default is 1",
+        label="train.l1_weight", help="train.l1_weight_help", range=(0.0, 100.0), step=0.001,
+        fmt="%.4g")
 
     def validate_objective(self) -> None:
         _check(0.0 <= self.l1_weight <= 100.0, "the L1 weight must be between 0 and 100")
@@ -60,6 +64,7 @@ def first_linear(module: torch.nn.Module) -> torch.nn.Linear:
 
 class SparseL1AE(AutoEncoder):
     config_class = SparseL1Config
+    description = "sparse autoencoder, L1 penalty on the codes"
 
     def regularizers(self, z, extras):
         """("sparsity": λ · D / K, Σⱼ |zⱼ| · rms(dⱼ) averaged over the batch)."""

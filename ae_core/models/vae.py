@@ -13,7 +13,7 @@ from typing import ClassVar
 import torch
 
 from ae_core.models.base import AutoEncoder
-from ae_core.models.config import AEConfig, _check
+from ae_core.models.config import AEConfig, _check, setting
 
 LOGVAR_RANGE = (-30.0, 20.0)
 
@@ -21,7 +21,8 @@ LOGVAR_RANGE = (-30.0, 20.0)
 @dataclass
 class VAEConfig(AEConfig):
     variant: ClassVar[str] = "vae"
-    beta: float = 1.0
+    beta: float = setting(1.0, "VAE: weight of the KL term (1 = ELBO)", label="train.beta",
+                          help="train.beta_help", range=(0.0, 100.0), step=0.1, fmt="%.3g")
 
     def validate_objective(self) -> None:
         _check(0.0 <= self.beta <= 100.0, "β must be between 0 and 100")
@@ -36,6 +37,8 @@ def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
 
 class VAE(AutoEncoder):
     config_class = VAEConfig
+    description = "variational autoencoder with KL weight β"
+    probabilistic = True
 
     def head_width(self) -> int:
         return 2 * self.config.latent_dim

@@ -16,3 +16,4 @@ class VanillaConfig(AEConfig):
 
 class VanillaAE(AutoEncoder):
     config_class = VanillaConfig
+    description = "plain undercomplete autoencoder (deep = more hidden layers)"
