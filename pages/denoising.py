@@ -9,6 +9,7 @@ import streamlit as st
 from ae_core.applications import NOISE_RANGES, denoise_grid, prepare_upload, psnr_vs_noise
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
+from ae_core.models import variants_with
 from app_lib import cache, catalog, messages, nav, widgets
 from app_lib.applications import models_of, sample_rows, strip_png
 from app_lib.catalog import ModelChoice
@@ -35,7 +36,7 @@ def _curves(dataset: str, den: ModelChoice, plain: ModelChoice, kind: str, stamp
 
 def _pickers(dataset: str):
     tr = bound()
-    dens = models_of(dataset, ("denoising",))
+    dens = models_of(dataset, variants_with(denoising=True))
     plains = models_of(dataset, ("vanilla",))
     if not dens:
         st.info(t("den.no_model"))

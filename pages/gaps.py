@@ -18,7 +18,6 @@ from ae_core.gaps import (
     GapReport,
     ManifoldGrid,
     beta_sweep_summary,
-    clicked_cell,
     gap_analysis,
     manifold_grid,
 )
@@ -34,6 +33,7 @@ from app_lib import cache, catalog, figures, messages, nav, widgets
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, chart_margin, class_color, class_colors, point_size
 from app_lib.i18n import bound, class_names, t
+from app_lib.selection import clicked_cell
 
 N_SAMPLES = 500
 BETAS = (0.0, 0.5, 1.0, 2.0, 4.0)

@@ -24,7 +24,7 @@ from ae_core.presets import PRESETS
 from ae_core.store import NameReserved
 from app_lib import cache, canvas, catalog, messages, nav, sidebar, state
 from app_lib import train_view as tv
-from app_lib.i18n import STRINGS, bound, current_language, t, variant_name
+from app_lib.i18n import STRINGS, bound, current_language, preset_title, t, variant_name
 
 POLL_S = 1.0
 CHARTS_EVERY_S = 2.0  # at most one page rerun per this many seconds for new charts
@@ -95,9 +95,8 @@ def _form_values() -> dict:
 def _presets() -> None:
     st.markdown(f"**{t('train.presets')}**")
     cols = st.columns(len(PRESETS))
-    ko = current_language() == "ko"
     for col, (key, p) in zip(cols, PRESETS.items(), strict=True):
-        col.button(p.title_ko if ko else p.title, key=f"preset_{key}", on_click=_apply_preset,
+        col.button(preset_title(p), key=f"preset_{key}", on_click=_apply_preset,
                    args=(key,), width="stretch",
                    help=t("train.preset_help", variant=variant_name(p.variant)))
 

@@ -194,7 +194,6 @@ def _build(
     tr, te = torch.from_numpy(np.asarray(train)), torch.from_numpy(np.asarray(test))
     meta = {
         "title": name,
-        "title_ko": name,
         "class_names_ko": list(class_names),
         "image_size": int(x.shape[-1]),
         "split": method,
