@@ -157,7 +157,7 @@ def ae_rate_distortion(x_train: Any, x_test: Any, dims: Sequence[int] = RD_DIMS,
 
     The nonlinear counterpart of :func:`pca_rate_distortion`: same data, same
     sizes, one small model per size with the same recipe and seed. ``ctx`` (an
-    :class:`ae_core.tasks.TaskContext`) gets the progress and can stop the
+    :class:`ae_core.tasks.Context`) gets the progress and can stop the
     sweep; the sizes finished so far are returned.
     """
     from ae_core.models import build_model, make_config

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ae_core.imaging import png_bytes, scale_for, tile
 from ae_core.models import variant_names
-from ae_core.tasks import DONE, FAILED, STOPPED, TASKS, TaskContext, TaskRefused, TaskState
+from ae_core.tasks import DONE, FAILED, STOPPED, TASKS, Context, TaskRefused, TaskState
 from app_lib import catalog
 from app_lib.background import task_panel
 from app_lib.catalog import ModelChoice
@@ -84,7 +84,7 @@ def features_task_key(dataset: str, pca_k: int, seed: int, stamps: tuple) -> tup
     return ("features", dataset, int(pca_k), int(seed), tuple(stamps))
 
 
-def _start(key: Hashable, make_fn: Callable[[], Callable[[TaskContext], Any]],
+def _start(key: Hashable, make_fn: Callable[[], Callable[[Context], Any]],
            widget_key: str) -> bool:
     """Start the task; the one this session started before on this page is stopped.
 
@@ -107,7 +107,7 @@ def _start(key: Hashable, make_fn: Callable[[], Callable[[TaskContext], Any]],
     return True
 
 
-def background(key: Hashable, make_fn: Callable[[], Callable[[TaskContext], Any]],
+def background(key: Hashable, make_fn: Callable[[], Callable[[Context], Any]],
                widget_key: str, label: str, again: str) -> TaskState | None:
     """Run ``make_fn()`` (a task function built in the script run) as the task ``key``.
 

@@ -20,7 +20,7 @@ from ae_core.data.user import ImportStopped, load_upload
 from ae_core.errors import AECoreError, error_kind
 from ae_core.imaging import png_bytes, tile
 from ae_core.store import safe_name
-from ae_core.tasks import DONE, FAILED, TASKS, TaskContext
+from ae_core.tasks import DONE, FAILED, TASKS, Context
 from app_lib import catalog, messages, nav
 from app_lib.background import task_panel
 from app_lib.i18n import t
@@ -34,7 +34,7 @@ PREVIEW_N = 40
 QUICK_S = 0.5  # how long the page waits for an import before it shows a progress bar
 
 
-def _read(data: bytes, file_name: str, size: int, ctx: TaskContext) -> Any:
+def _read(data: bytes, file_name: str, size: int, ctx: Context) -> Any:
     """The task: the upload as a Dataset, ``None`` when stopped, or the refusal's kind (the
     task board keeps only an English message, the page says the kind in its language)."""
     try:

@@ -1,79 +1,39 @@
 """Train: a form (or a one-click preset), then a live view of the background training job.
 
 The job lives in ``ae_core.jobs.REGISTRY`` (process-wide). The URL names it (``?job=<id>``),
-so a refresh or another page's visit finds it again; but the id only lets a page watch. Who
-may stop or save it is whoever holds the job's secret: the session that started it, and the
-same browser after a refresh (a cookie set by that session). A fragment polls the job's
-snapshot while it is active and stops when it ends; every poll tells the job it is watched.
+so a refresh or another page's visit finds it again; but the id only lets a page watch: who
+may stop or save it is the app's business (``app_lib.jobs``). The app's one poller
+(``app_lib.background.poll``) redraws the progress while the job runs and tells the job it
+is watched.
 """
 
 from __future__ import annotations
 
 import functools
 import time
-import uuid
 
 import streamlit as st
 
 from ae_core.augment import MAX_SHIFT
 from ae_core.data.library import load_any
 from ae_core.errors import AECoreError, ConfigError
-from ae_core.jobs import REGISTRY, UNWATCHED_S, JobRefused, default_model_name
+from ae_core.jobs import JobRefused, default_model_name
 from ae_core.models import VARIANTS, has_capability
 from ae_core.presets import PRESETS
 from ae_core.store import NameReserved
 from app_lib import cache, canvas, catalog, messages, nav, sidebar, state
+from app_lib import jobs as app_jobs
 from app_lib import train_view as tv
-from app_lib.i18n import STRINGS, bound, current_language, preset_title, t, variant_name
+from app_lib.background import poll
+from app_lib.i18n import STRINGS, bound, current_language, t, variant_name
 
 POLL_S = 1.0
 CHARTS_EVERY_S = 2.0  # at most one page rerun per this many seconds for new charts
-OWNER_KEY = "_train_owner"
-SECRETS_KEY = "_train_secrets"
-COOKIE = "latent_explorer_job"
 REFRESHED_KEY = "_train_refreshed"
 ERROR_KEY = "_train_error"
 SAVE_ERROR_KEY = "_train_save_error"
 FORM_KEY = "_train_form"  # a plain copy of the form: widget keys vanish off this page
-JOB_PARAM = "job"
 load_for_training = functools.partial(load_any, download=False)
-
-
-def owner_id() -> str:
-    """This session's owner id (one running job per owner)."""
-    return st.session_state.setdefault(OWNER_KEY, uuid.uuid4().hex)
-
-
-def _secret_for(job) -> str | None:
-    """This browser's secret for ``job``: kept by the session that started it, or in the
-    cookie that session set (so a refresh keeps control)."""
-    mine = st.session_state.get(SECRETS_KEY, {}).get(job.id)
-    if mine:
-        return mine
-    raw = st.context.cookies.get(COOKIE)
-    job_id, _, secret = (raw if isinstance(raw, str) else "").partition(":")
-    return secret if job_id == job.id else None
-
-
-def shown_job():
-    """(job, may this browser control it): this session's latest job, else the one the URL
-    names; holding its secret makes it this session's own again."""
-    job = REGISTRY.latest_for(owner_id())
-    if job is None:
-        job = REGISTRY.get(state.page_param(JOB_PARAM) or "")
-    if job is None:
-        return None, False
-    control = job.controls(_secret_for(job))
-    if control:
-        st.session_state[OWNER_KEY] = job.owner
-    return job, control
-
-
-def _remember_secret(job) -> None:
-    """Keep the secret in the session and in a cookie for this browser (path /, same site)."""
-    st.session_state.setdefault(SECRETS_KEY, {})[job.id] = job.secret
-    st.html(f'<script>document.cookie = "{COOKIE}={job.id}:{job.secret}; path=/; '
-            f'max-age=86400; SameSite=Strict";</script>', unsafe_allow_javascript=True)
 
 
 # ------------------------------------------------------------------ form
@@ -95,8 +55,9 @@ def _form_values() -> dict:
 def _presets() -> None:
     st.markdown(f"**{t('train.presets')}**")
     cols = st.columns(len(PRESETS))
+    ko = current_language() == "ko"
     for col, (key, p) in zip(cols, PRESETS.items(), strict=True):
-        col.button(preset_title(p), key=f"preset_{key}", on_click=_apply_preset,
+        col.button(p.title_ko if ko else p.title, key=f"preset_{key}", on_click=_apply_preset,
                    args=(key,), width="stretch",
                    help=t("train.preset_help", variant=variant_name(p.variant)))
 
@@ -205,8 +166,7 @@ def _start() -> None:
     try:
         shape = cache.get_dataset(dataset).image_shape
         spec = tv.build_spec(_form_values(), dataset, shape)
-        job = REGISTRY.start(spec, owner=owner_id(), dataset_loader=load_for_training)
-        st.session_state.setdefault(SECRETS_KEY, {})[job.id] = job.secret
+        app_jobs.start(spec, dataset_loader=load_for_training)
     except JobRefused as e:
         st.session_state[ERROR_KEY] = ("train.refused", messages.kind_of(e))
     except ConfigError as e:
@@ -245,7 +205,7 @@ def _status(snap) -> None:
         if snap.status == "stopped":
             st.warning(text, icon="⏹️")
             if snap.unwatched:
-                st.caption(t("train.unwatched", minutes=UNWATCHED_S / 60))
+                st.caption(t("train.unwatched", minutes=app_jobs.UNWATCHED_S / 60))
         else:
             st.error(text, icon="💥" if snap.status == "diverged" else "⚠️")
             if snap.status == "failed" and snap.error:
@@ -352,9 +312,7 @@ def job_view(job, control: bool) -> None:
                  dataset=sidebar.dataset_name(snap.spec.dataset, current_language())))
     if snap.active:
 
-        @st.fragment(run_every=POLL_S)
         def live():
-            job.seen()
             s = job.snapshot()
             if not s.active:
                 _finish_once(job.id)
@@ -363,7 +321,7 @@ def job_view(job, control: bool) -> None:
                 st.rerun(scope="app")  # a new epoch: redraw the charts once
             _progress(s, job, control)
 
-        live()
+        poll(job, POLL_S, live)
         _charts(snap, None)
         return
     _progress(snap, job, control)
@@ -388,11 +346,12 @@ nav.require_shell()
 sel = state.current()
 st.title(t("train.title"))
 st.caption(t("train.caption"))
-job, control = shown_job()
+job, control = app_jobs.shown_job()
 if job is not None:
-    state.sync_url({JOB_PARAM: job.id})  # first: a refresh during this run still finds the job
+    # first: a refresh during this run still finds the job
+    state.sync_url({app_jobs.JOB_PARAM: job.id})
     if control:
-        _remember_secret(job)
+        app_jobs.remember_secret(job)
     else:
         st.info(t("train.watching"), icon=":material/visibility:")
     job_view(job, control)

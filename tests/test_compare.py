@@ -103,9 +103,9 @@ def test_ae_rate_distortion_beats_pca_at_low_dimensions_and_improves_with_size()
 
 def test_ae_rate_distortion_reports_progress_and_stops_with_what_it_has():
     from ae_core.compare import ae_rate_distortion
-    from ae_core.tasks import TaskContext
+    from ae_core.tasks import Context
 
-    class StopAfterFirst(TaskContext):
+    class StopAfterFirst(Context):
         def progress(self, fraction, text=None):
             super().progress(fraction, text)
             if fraction > 0.6:  # partway through the second of two sizes

@@ -16,7 +16,7 @@ import torch
 from ae_core.data.library import DatasetLibrary, load_any
 from ae_core.data.user import load_npz
 from ae_core.errors import AECoreError
-from ae_core.jobs import JobRegistry, JobSpec, default_model_name, estimate_eta
+from ae_core.jobs import JobRegistry, JobSpec, default_model_name
 from ae_core.models import build_model, make_config
 from ae_core.pretrained import list_pretrained
 from ae_core.store import (
@@ -27,6 +27,7 @@ from ae_core.store import (
     safe_name,
     validate_name,
 )
+from ae_core.tasks import estimate_eta
 
 SMALL = {"hidden": [16], "latent_dim": 2}
 LONG_KOREAN = "손글씨" * 40

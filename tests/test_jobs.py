@@ -162,10 +162,13 @@ def test_each_epoch_publishes_its_decoder_for_the_training_map_s_hover_preview(r
 
 
 def test_only_the_holder_of_the_secret_controls_a_job_its_id_only_watches(registry, tmp_path):
+    from app_lib.jobs import controls, issue_secret
+
     job = registry.start(spec(epochs=1), owner="s1", store=ModelStore(tmp_path))
-    assert job.controls(job.secret)
-    assert not job.controls(job.id) and not job.controls(None) and not job.controls("")
-    assert job.secret not in (job.id, job.owner)
+    secret = issue_secret(job)
+    assert controls(job, secret)
+    assert not controls(job, job.id) and not controls(job, None) and not controls(job, "")
+    assert secret not in (job.id, job.owner)
     job.wait(60)
 
 

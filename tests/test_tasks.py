@@ -11,7 +11,7 @@ import torch
 
 from ae_core.errors import AECoreError
 from ae_core.models import build_model, make_config
-from ae_core.tasks import DONE, FAILED, RUNNING, STOPPED, TaskBoard, TaskRefused
+from ae_core.tasks import DONE, FAILED, RUNNING, STOPPED, Board, TaskRefused
 from ae_core.threads import BACKGROUND_NICE
 from ae_core.training import TrainConfig, Trainer
 
@@ -31,7 +31,7 @@ def _gate_task(gate: threading.Event, steps: int = 4):
 
 
 def test_a_task_reports_progress_and_its_result():
-    board = TaskBoard()
+    board = Board()
     gate = threading.Event()
     task = board.start("k", _gate_task(gate))
     deadline = time.monotonic() + 5
@@ -47,7 +47,7 @@ def test_a_task_reports_progress_and_its_result():
 
 
 def test_stop_ends_the_task_with_the_partial_result():
-    board = TaskBoard()
+    board = Board()
     gate = threading.Event()
     task = board.start("k", _gate_task(gate, steps=100))
     task.stop()
@@ -58,7 +58,7 @@ def test_stop_ends_the_task_with_the_partial_result():
 
 
 def test_the_same_key_shares_one_run_and_a_failed_one_is_replaced():
-    board = TaskBoard()
+    board = Board()
     calls = []
 
     def fails(ctx):
@@ -81,14 +81,14 @@ def test_the_same_key_shares_one_run_and_a_failed_one_is_replaced():
 
 
 def test_an_unexpected_exception_is_reported_not_raised():
-    board = TaskBoard()
+    board = Board()
     task = board.start("k", lambda ctx: 1 / 0)
     task.wait(5)
     assert task.state().status == FAILED and "ZeroDivisionError" in task.state().error
 
 
 def test_the_running_cap_refuses_with_a_sentence_and_frees_when_done():
-    board = TaskBoard(max_running=1)
+    board = Board(max_running=1)
     gate = threading.Event()
     first = board.start("a", _gate_task(gate))
     with pytest.raises(TaskRefused, match="already running"):
@@ -100,7 +100,7 @@ def test_the_running_cap_refuses_with_a_sentence_and_frees_when_done():
 
 
 def test_finished_tasks_are_evicted_oldest_first():
-    board = TaskBoard(keep=2)
+    board = Board(keep=2)
     for key in "abc":
         board.start(key, lambda ctx: 0).wait(5)
     board.start("d", lambda ctx: 0).wait(5)
@@ -108,7 +108,7 @@ def test_finished_tasks_are_evicted_oldest_first():
 
 
 def test_watch_mirrors_trainer_progress_and_stops_it_within_a_batch():
-    board = TaskBoard()
+    board = Board()
     model = build_model(make_config("vanilla", input_shape=[1, 8, 8], hidden=[16],
                                     latent_dim=2), seed=0)
     x = torch.rand(512, 1, 8, 8)
@@ -135,7 +135,7 @@ def test_watch_mirrors_trainer_progress_and_stops_it_within_a_batch():
 @pytest.mark.skipif(not hasattr(os, "setpriority"), reason="per-thread priorities need Linux")
 def test_workers_run_at_the_lowest_priority_and_the_caller_keeps_its_own():
     before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    task = TaskBoard().start("nice", lambda ctx: os.getpriority(
+    task = Board().start("nice", lambda ctx: os.getpriority(
         os.PRIO_PROCESS, threading.get_native_id()))
     task.wait(5)
     assert task.state().result == BACKGROUND_NICE

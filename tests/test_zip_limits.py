@@ -26,7 +26,7 @@ from ae_core.data.user import (
     load_upload,
 )
 from ae_core.errors import DataError
-from ae_core.tasks import DONE, STOPPED, TaskBoard
+from ae_core.tasks import DONE, STOPPED, Board
 
 
 def blank(side: int, fmt: str) -> bytes:
@@ -122,7 +122,7 @@ def test_the_import_stops_on_request_between_images(decoded):
 
 def test_the_import_runs_as_a_background_task_that_stop_ends():
     """The My data page's way: a task on the board, its context passed to the import."""
-    board, release = TaskBoard(), threading.Event()
+    board, release = Board(), threading.Event()
 
     def read(ctx):
         release.wait(30)

@@ -72,7 +72,7 @@ Source = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
 
 
 class ImportProgress(Protocol):
-    """What a long import reports to and hears from (an :class:`ae_core.tasks.TaskContext`)."""
+    """What a long import reports to and hears from (an :class:`ae_core.tasks.Context`)."""
 
     def progress(self, fraction: float, text: str | None = None) -> None: ...
 
