@@ -34,7 +34,9 @@ def _curves(dataset: str, den: ModelChoice, plain: ModelChoice, kind: str, stamp
     return levels, psnr_vs_noise(_models(dataset, den, plain), x, kind, levels)
 
 
-def _pickers(dataset: str):
+def _pickers(dataset: str, preferred: str):
+    """The denoising model (the sidebar's, ``preferred``, when it is one: an address naming it
+    opens the page on it) and the plain model it is compared with."""
     tr = bound()
     dens = models_of(dataset, variants_with(denoising=True))
     plains = models_of(dataset, ("vanilla",))
@@ -43,7 +45,9 @@ def _pickers(dataset: str):
         return None, None
     by_key = {c.key: c for c in dens}
     c1, c2 = st.columns(2)
-    den = by_key[c1.selectbox(t("den.model"), list(by_key), key="den_model",
+    keys = list(by_key)
+    den = by_key[c1.selectbox(t("den.model"), keys, key="den_model",
+                              index=keys.index(preferred) if preferred in by_key else 0,
                               format_func=lambda k: tr(f"model.{by_key[k].kind}",
                                                        name=by_key[k].name))]
     plain_opts = {c.key: c for c in plains} | {catalog.pca_choice(den.latent_dim).key:
@@ -103,7 +107,7 @@ def main() -> None:
     if start is None:
         return
     sel, data = start
-    den, plain = _pickers(sel.dataset)
+    den, plain = _pickers(sel.dataset, sel.model)
     if den is None:
         return
     tr = bound()

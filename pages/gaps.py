@@ -233,7 +233,9 @@ def _gap_figure(report: GapReport, labels: np.ndarray, names: list[str]) -> go.F
     return fig
 
 
-def _pick(dataset: str, want_vae: bool, label_key: str) -> ModelChoice | None:
+def _pick(dataset: str, want_vae: bool, label_key: str, preferred: str) -> ModelChoice | None:
+    """A 2-D model of one kind; the sidebar's model (``preferred``) first when it is one, so
+    an address naming a model opens the page on it."""
     options = [c for c in catalog.model_choices(dataset)
                if c.kind != "pca" and c.latent_dim == 2 and c.is_vae == want_vae]
     if not options:
@@ -241,7 +243,9 @@ def _pick(dataset: str, want_vae: bool, label_key: str) -> ModelChoice | None:
         return None
     by_key = {c.key: c for c in options}
     tr = bound()
-    key = st.selectbox(t(label_key), list(by_key), key=f"gaps_{label_key}_{dataset}",
+    keys = list(by_key)
+    key = st.selectbox(t(label_key), keys, key=f"gaps_{label_key}_{dataset}",
+                       index=keys.index(preferred) if preferred in by_key else 0,
                        format_func=lambda k: tr(f"model.{by_key[k].kind}", name=by_key[k].name))
     return by_key[key]
 
@@ -254,9 +258,9 @@ def main() -> None:
     names = class_names(data.meta, data.class_names)
     pickers = st.columns(2)
     with pickers[0]:
-        ae = _pick(sel.dataset, False, "gaps.ae")
+        ae = _pick(sel.dataset, False, "gaps.ae", sel.model)
     with pickers[1]:
-        vae = _pick(sel.dataset, True, "gaps.vae")
+        vae = _pick(sel.dataset, True, "gaps.vae", sel.model)
     choices = [c for c in (ae, vae) if c is not None]
     if not choices:
         return

@@ -1,5 +1,4 @@
-"""ae_core.latent: clicks → latent vectors, projections, gaps, paths, exports (and the
-selection event → rows of app_lib.selection)."""
+"""ae_core.latent: clicks → rows and latent vectors, projections, gaps, paths, exports."""
 
 from __future__ import annotations
 
@@ -26,9 +25,9 @@ from ae_core.latent import (
     lerp_path,
     locate_row,
     manifold_reading,
+    selected_rows,
     slerp_path,
 )
-from app_lib.selection import selected_rows
 
 REPO = Path(__file__).resolve().parents[1]
 
