@@ -25,7 +25,7 @@ from app_lib import cache, canvas, catalog, messages, nav, sidebar, state
 from app_lib import jobs as app_jobs
 from app_lib import train_view as tv
 from app_lib.background import poll
-from app_lib.i18n import STRINGS, bound, current_language, t, variant_name
+from app_lib.i18n import STRINGS, bound, current_language, preset_title, t, variant_name
 
 POLL_S = 1.0
 CHARTS_EVERY_S = 2.0  # at most one page rerun per this many seconds for new charts
@@ -55,9 +55,8 @@ def _form_values() -> dict:
 def _presets() -> None:
     st.markdown(f"**{t('train.presets')}**")
     cols = st.columns(len(PRESETS))
-    ko = current_language() == "ko"
     for col, (key, p) in zip(cols, PRESETS.items(), strict=True):
-        col.button(p.title_ko if ko else p.title, key=f"preset_{key}", on_click=_apply_preset,
+        col.button(preset_title(p), key=f"preset_{key}", on_click=_apply_preset,
                    args=(key,), width="stretch",
                    help=t("train.preset_help", variant=variant_name(p.variant)))
 
