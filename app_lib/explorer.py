@@ -69,6 +69,14 @@ def _rounded_from(z: np.ndarray, code: np.ndarray) -> bool:
     return bool(np.allclose(z, code, rtol=1e-3, atol=1e-6))
 
 
+def forget(sel: Selection) -> None:
+    """Drop a map's position and clicked image, so its next visit starts from the URL's
+    (a lesson's link to an exact spot of a map the class has already moved around)."""
+    sid = space_id(sel)
+    for kind in ("pos", "sel"):
+        st.session_state.pop(_key(kind, sid), None)
+
+
 def set_position(sid: str, space: LatentSpace, z) -> None:
     st.session_state[_key("pos", sid)] = clip_to_ranges(z, space.ranges)
 

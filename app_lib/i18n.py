@@ -1095,6 +1095,58 @@ STRINGS: dict[str, dict[str, str]] = {
                            "클래스는 가진 것을 모두 씁니다 (학습 이미지 총 {n}장)."},
     "feat.features": {"en": "features", "ko": "특징"},
     "feat.class": {"en": "class", "ko": "클래스"},
+    # ----- lessons
+    "nav.lessons": {"en": "Lessons", "ko": "수업"},
+    "home.lessons": {"en": "Guided lessons for a class: a few steps, each opening the view it "
+                           "talks about, with a question to discuss.",
+                     "ko": "수업용 안내 단계: 각 단계가 설명하는 화면을 바로 열고, 함께 생각해 볼 "
+                           "질문을 줍니다."},
+    "lessons.title": {"en": "Lessons", "ko": "수업"},
+    "lessons.intro": {
+        "en": "Pick a lesson and walk the class through it. Each step says what to look at, "
+              "opens exactly that view of the app, and ends with a question for the class.",
+        "ko": "수업을 골라 한 단계씩 함께 진행하세요. 각 단계는 무엇을 볼지 설명하고, 앱의 바로 "
+              "그 화면을 열어 주며, 반 전체에 던질 질문으로 끝납니다.",
+    },
+    "lessons.pick": {"en": "Lesson", "ko": "수업"},
+    "lessons.step_of": {"en": "Step {k} of {n}", "ko": "{n}단계 중 {k}단계"},
+    "lessons.question": {"en": "Question for the class:", "ko": "함께 생각해 볼 질문:"},
+    "lessons.open": {"en": "Open in the app", "ko": "앱에서 열기"},
+    "lessons.opens": {"en": "Opens {what} · [open in a new tab]({href})",
+                      "ko": "열리는 화면: {what} · [새 탭에서 열기]({href})"},
+    "lessons.point": {"en": "test image {row}", "ko": "테스트 이미지 {row}"},
+    "lessons.back": {"en": "Previous", "ko": "이전"},
+    "lessons.next": {"en": "Next", "ko": "다음"},
+    "lessons.none": {"en": "No lessons in {lang} were found in the lessons/ folder.",
+                     "ko": "lessons/ 폴더에 {lang} 수업이 없습니다."},
+    "lessons.refused": {"en": "The lesson file {name} was skipped: {reason}",
+                        "ko": "수업 파일 {name}을(를) 건너뛰었습니다: {reason}"},
+    "lessons.where_lesson": {"en": "the lesson", "ko": "수업 정보"},
+    "lessons.where_step": {"en": "step {k}", "ko": "{k}단계"},
+    "lessons.err.shape": {"en": "it is not a lesson (a JSON object with id, lang, title, "
+                                "summary and steps).",
+                          "ko": "수업 형식(id, lang, title, summary, steps가 있는 JSON 객체)이 "
+                                "아닙니다."},
+    "lessons.err.name": {"en": "its name must be <lesson>.<language>.json.",
+                         "ko": "파일 이름은 <수업>.<언어>.json 형식이어야 합니다."},
+    "lessons.err.size": {"en": "it is larger than {limit} bytes.",
+                         "ko": "파일이 {limit}바이트보다 큽니다."},
+    "lessons.err.read": {"en": "it could not be read ({reason}).",
+                         "ko": "파일을 읽을 수 없습니다 ({reason})."},
+    "lessons.err.json": {"en": "it is not valid JSON ({reason}).",
+                         "ko": "올바른 JSON이 아닙니다 ({reason})."},
+    "lessons.err.lang": {"en": "it says its language is '{found}', its name says '{expected}'.",
+                         "ko": "파일 안의 언어는 '{found}'인데 이름은 '{expected}'입니다."},
+    "lessons.err.id": {"en": "it says its id is '{found}', its name says '{expected}'.",
+                       "ko": "파일 안의 id는 '{found}'인데 이름은 '{expected}'입니다."},
+    "lessons.err.field": {"en": "{where}: '{field}' is missing or not what it should be.",
+                          "ko": "{where}: '{field}' 항목이 없거나 형식이 맞지 않습니다."},
+    "lessons.err.steps": {"en": "it has {n} steps; a lesson has {lo} to {hi}.",
+                          "ko": "단계가 {n}개입니다. 수업은 {lo}~{hi}단계여야 합니다."},
+    "lessons.err.page": {"en": "{where}: the app has no page '{page}'.",
+                         "ko": "{where}: 앱에 '{page}' 페이지가 없습니다."},
+    "lessons.err.param": {"en": "{where}: the page '{page}' does not read '{param}'.",
+                          "ko": "{where}: '{page}' 페이지는 '{param}' 값을 읽지 않습니다."},
 }
 
 

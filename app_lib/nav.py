@@ -21,6 +21,7 @@ class PageSpec:
 
 PAGES = (
     PageSpec("pages/home.py", "nav.home", ":material/home:", default=True),
+    PageSpec("pages/lessons.py", "nav.lessons", ":material/school:", "home.lessons"),
     PageSpec("pages/explore.py", "nav.explore", ":material/explore:", "home.explore"),
     PageSpec("pages/compare.py", "nav.compare", ":material/compare:", "home.compare"),
     PageSpec("pages/gaps.py", "nav.gaps", ":material/grid_off:", "home.gaps"),

@@ -99,6 +99,16 @@ def forget_url_param(name: str) -> None:
     st.session_state.get(_PAGE_PARAMS, {}).pop(name, None)
 
 
+def open_view(params: Mapping[str, str]) -> None:
+    """Show the view an address's ``params`` name in this session, as a fresh visit to that
+    address would (the shared choice checked, the page's extras for :func:`url_param`), but
+    keeping the session's language: an in-app link then needs no reload."""
+    lang = st.session_state.get(LANG_KEY) or browser_language()
+    st.session_state.update(initial_values({**params, LANG_KEY: lang}, lang))
+    st.session_state[_PAGE_PARAMS] = {k: v for k, v in params.items() if k not in URL_KEYS}
+    st.session_state[_URL_SELECTION] = current()
+
+
 def ensure_model_fits() -> None:
     """After a dataset change, fall back to that dataset's default model."""
     dataset = st.session_state[DATASET_KEY]
