@@ -150,28 +150,6 @@ def cell_at(x: float, y: float, window: Window, n: int) -> int | None:
     return row * n + col
 
 
-def clicked_cell(event: Any, window: Window, n: int) -> int | None:
-    """The grid index a click on the manifold grid hit: the point's ``customdata`` if it
-    carries a valid index, else the cell under its (x, y); None for no usable point."""
-    from ae_core.latent import _points
-
-    for point in _points(event):
-        data = point.get("customdata")
-        if isinstance(data, (list, tuple)):
-            data = data[0] if data else None
-        try:
-            index = int(data) if data is not None else -1
-        except (TypeError, ValueError):
-            index = -1
-        if 0 <= index < n * n:
-            return index
-        if point.get("x") is not None and point.get("y") is not None:
-            cell = cell_at(float(point["x"]), float(point["y"]), window, n)
-            if cell is not None:
-                return cell
-    return None
-
-
 # ------------------------------------------------------------------ β sweep
 
 

@@ -1,15 +1,16 @@
-"""Latent-space maths behind an interactive map: clicks, projections, gaps, paths, exports.
+"""Latent-space maths behind an interactive map: projections, gaps, paths, exports.
 
 Everything here is plain NumPy on arrays of codes, so a map in any front end
-(the Streamlit app, a notebook) shares one tested implementation of "what did
-the user click", "where is that in latent space" and "is that a gap".
+(the Streamlit app, a notebook) shares one tested implementation of "where is
+that in latent space" and "is that a gap"; reading which point a click picked is
+the front end's (``app_lib.selection``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,46 +21,6 @@ PRIOR_SIGMAS = 3.0
 SPACING_SAMPLE = 2000
 ON_MANIFOLD_QUANTILE = 0.95
 GAP_FACTOR = 3.0
-
-
-# ------------------------------------------------------------------ clicks
-
-
-def _points(event: Any) -> list[Mapping[str, Any]]:
-    """The clicked points of a Plotly selection event (a dict or Streamlit's PlotlyState)."""
-    if not event:
-        return []
-    selection = event.get("selection") if isinstance(event, Mapping) else None
-    if selection is None:
-        selection = getattr(event, "selection", None)
-    if not selection:
-        return []
-    points = selection.get("points") if isinstance(selection, Mapping) else None
-    return [p for p in (points or []) if isinstance(p, Mapping)]
-
-
-def _row_of(point: Mapping[str, Any]) -> int | None:
-    """The dataset row carried in ``customdata`` (scalar or first item); negative rows give None.
-
-    ``point_index`` is per trace, so it cannot identify a row once the map
-    has one trace per class; ``customdata`` travels with the point instead.
-    """
-    data = point.get("customdata")
-    if isinstance(data, (list, tuple)):
-        data = data[0] if data else None
-    if data is None:
-        return None
-    try:
-        row = int(data)
-    except (TypeError, ValueError):
-        return None
-    return None if row < 0 else row
-
-
-def selected_rows(event: Any) -> list[int]:
-    """All dataset rows in a selection event, in event order, without grid points."""
-    rows = (_row_of(p) for p in _points(event))
-    return [r for r in rows if r is not None]
 
 
 # ------------------------------------------------------------- projection

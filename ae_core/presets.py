@@ -39,8 +39,7 @@ MAX_EPOCHS = 2000
 @dataclass(frozen=True)
 class Preset:
     key: str
-    title: str
-    title_ko: str
+    title: str  # English, for ``python -m ae_core list``; the app's are in its string table
     variant: str
     model: dict[str, Any] = field(default_factory=dict)
     train: dict[str, Any] = field(default_factory=dict)
@@ -65,21 +64,21 @@ class ResolvedPreset:
 
 
 PRESETS: dict[str, Preset] = {p.key: p for p in [
-    Preset("plain-2d", "Plain AE 2-D", "기본 오토인코더 2차원", "vanilla",
+    Preset("plain-2d", "Plain AE 2-D", "vanilla",
            {"latent_dim": 2, "hidden": [512, 256, 128]}, {"lr": 2e-3}, steps=2000),
-    Preset("vae-2d", "VAE 2-D", "VAE 2차원", "vae",
+    Preset("vae-2d", "VAE 2-D", "vae",
            {"latent_dim": 2, "hidden": [512, 256, 128], "beta": 1.0},
            {"lr": 2e-3, "penalty_warmup": 0.3}, steps=2000),
-    Preset("sparse", "Sparse AE", "희소 오토인코더", "sparse_kl",
+    Preset("sparse", "Sparse AE", "sparse_kl",
            {"latent_dim": 64, "hidden": [], "rho": 0.05, "sparsity_weight": 3.0},
            {"lr": 5e-3, "penalty_warmup": 0.3}, steps=3000),
-    Preset("denoising", "Denoising AE", "잡음 제거 오토인코더", "denoising",
+    Preset("denoising", "Denoising AE", "denoising",
            {"latent_dim": 32, "hidden": [512, 256], "noise": "gaussian", "noise_level": 0.5},
            {"lr": 2e-3}, steps=2000),
-    Preset("conv-vae", "Conv VAE", "합성곱 VAE", "vae",
+    Preset("conv-vae", "Conv VAE", "vae",
            {"arch": "conv", "latent_dim": 2, "channels": [16, 32], "hidden": [256]},
            {"lr": 2e-3, "batch_size": 128, "penalty_warmup": 0.3}, steps=2000),
-    Preset("deep-30d", "Deep AE 30-D", "심층 오토인코더 30차원", "vanilla",
+    Preset("deep-30d", "Deep AE 30-D", "vanilla",
            {"latent_dim": 30, "hidden": [1000, 500, 250]}, {"lr": 2e-3}, steps=2000),
 ]}
 DEFAULT_PRESET = "plain-2d"

@@ -32,6 +32,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "dataset.short.digits": {"en": "Digits 8×8", "ko": "손글씨 숫자 8×8"},
     "dataset.short.mnist": {"en": "MNIST digits", "ko": "MNIST 숫자"},
     "dataset.short.fashion-mnist": {"en": "Fashion-MNIST", "ko": "Fashion-MNIST"},
+    "dataset.title.digits": {"en": "Handwritten digits 8×8 (scikit-learn)",
+                             "ko": "손글씨 숫자 8×8 (scikit-learn)"},
+    "dataset.title.mnist": {"en": "MNIST handwritten digits 28×28",
+                            "ko": "MNIST 손글씨 숫자 28×28"},
+    "dataset.title.fashion-mnist": {"en": "Fashion-MNIST clothing 28×28",
+                                    "ko": "Fashion-MNIST 의류 28×28"},
     "model.pca": {"en": "PCA · {k}-D (linear baseline)", "ko": "PCA · {k}차원 (선형 기준)"},
     "model.pretrained": {"en": "{name} · shipped", "ko": "{name} · 기본 제공"},
     "model.store": {"en": "{name} · mine", "ko": "{name} · 내 모델"},
@@ -409,6 +415,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "train.presets": {"en": "Presets", "ko": "프리셋"},
     "train.preset_help": {"en": "Fill the form with this recipe ({variant}).",
                           "ko": "이 설정({variant})으로 양식을 채웁니다."},
+    "preset.plain-2d": {"en": "Plain AE 2-D", "ko": "기본 오토인코더 2차원"},
+    "preset.vae-2d": {"en": "VAE 2-D", "ko": "VAE 2차원"},
+    "preset.sparse": {"en": "Sparse AE", "ko": "희소 오토인코더"},
+    "preset.denoising": {"en": "Denoising AE", "ko": "잡음 제거 오토인코더"},
+    "preset.conv-vae": {"en": "Conv VAE", "ko": "합성곱 VAE"},
+    "preset.deep-30d": {"en": "Deep AE 30-D", "ko": "심층 오토인코더 30차원"},
     "train.form": {"en": "Settings", "ko": "설정"},
     "train.dataset": {"en": "Dataset", "ko": "데이터셋"},
     "train.variant": {"en": "Objective", "ko": "학습 목표"},
@@ -1211,10 +1223,16 @@ def class_names(meta: dict, english: Sequence[str], lang: str | None = None) -> 
 
 
 def dataset_title(spec: object, lang: str | None = None) -> str:
-    """A dataset's display title from anything with ``title`` / ``title_ko``."""
-    if (lang or current_language()) == "ko" and getattr(spec, "title_ko", ""):
-        return spec.title_ko  # type: ignore[attr-defined]
-    return getattr(spec, "title", str(spec))
+    """A built-in dataset's display title (``dataset.title.<name>``), else the ``title`` of
+    anything that has one: the library names datasets in English only."""
+    key = f"dataset.title.{getattr(spec, 'name', '')}"
+    return t(key, lang) if key in STRINGS else getattr(spec, "title", str(spec))
+
+
+def preset_title(preset: object, lang: str | None = None) -> str:
+    """A Train preset's button title (``preset.<key>``), else its English ``title``."""
+    key = f"preset.{getattr(preset, 'key', '')}"
+    return t(key, lang) if key in STRINGS else getattr(preset, "title", str(preset))
 
 
 def variant_name(variant: str, lang: str | None = None) -> str:

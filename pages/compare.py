@@ -22,7 +22,7 @@ from ae_core.compare import (
 )
 from ae_core.errors import AECoreError
 from ae_core.imaging import png_bytes
-from ae_core.latent import fit_projection, selected_rows
+from ae_core.latent import fit_projection
 from ae_core.pretrained import list_pretrained
 from ae_core.tasks import FAILED, STOPPED, TASKS
 from app_lib import cache, catalog, figures, messages, nav, widgets
@@ -30,6 +30,7 @@ from app_lib.background import task_panel
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, chart_margin, chart_title, class_color, point_size
 from app_lib.i18n import bound, class_names, t
+from app_lib.selection import selected_rows
 
 ROWS_KEY = "compare_rows"
 TSNE_KEY = "compare_tsne"

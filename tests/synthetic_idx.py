@@ -26,6 +26,6 @@ TRAIN_IMAGES = "train-images-idx3-ubyte.gz"
 def spec(name: str = "synth", mirrors: tuple[str, ...] = ()) -> DatasetSpec:
     files = tuple(FileSpec(name=n, md5=hashlib.md5(b).hexdigest(), size=len(b))
                   for n, b in PAYLOADS.items())
-    return DatasetSpec(name=name, title="Synthetic", title_ko="합성", class_names=("a", "b", "c"),
+    return DatasetSpec(name=name, title="Synthetic", class_names=("a", "b", "c"),
                        class_names_ko=("가", "나", "다"), image_size=4, kind="idx", files=files,
                        mirrors=mirrors)

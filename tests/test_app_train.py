@@ -270,7 +270,7 @@ def test_a_preset_carries_its_regularisation_and_schedule_into_the_form(monkeypa
     from ae_core.presets import PRESETS, Preset
     from app_lib import train_view as tv
 
-    preset = Preset("regularised", "R", "R", "vanilla", {"latent_dim": 30},
+    preset = Preset("regularised", "R", "vanilla", {"latent_dim": 30},
                     {"weight_decay": 1e-3, "schedule": "constant", "augment_shift": 1})
     monkeypatch.setitem(PRESETS, preset.key, preset)
     values = tv.preset_values(preset.key)

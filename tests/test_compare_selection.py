@@ -1,12 +1,12 @@
 """What a Compare map selection becomes: the test rows every map highlights (pure functions).
 
-The Compare page stores ``ae_core.latent.selected_rows(event)`` of the map that changed; here
+The Compare page stores ``app_lib.selection.selected_rows(event)`` of the map that changed; here
 are the events Streamlit sends for each way of selecting, with the fields it really sends.
 """
 
 from __future__ import annotations
 
-from ae_core.latent import selected_rows
+from app_lib.selection import selected_rows
 
 
 def _point(row, curve: int, index: int, x: float = 0.5, y: float = -1.0) -> dict:

@@ -115,7 +115,7 @@ def test_downloaded_files_load_as_dataset(server, tmp_path):
     assert ds.x_train.shape == (20, 1, 4, 4) and ds.x_test.shape == (10, 1, 4, 4)
     np.testing.assert_allclose(ds.x_train[:, 0].numpy(), IMAGES[:20] / 255.0, rtol=1e-6)
     assert ds.y_test.tolist() == LABELS[20:].tolist()
-    assert ds.meta["title_ko"] == "합성" and ds.meta["source"] == "builtin"
+    assert ds.meta["title"] == "Synthetic" and ds.meta["source"] == "builtin"
     # Parsed once per process: a second load returns the same object, no new requests.
     hits = len(server.hits)
     assert load_dataset(spec, tmp_path, download=False) is ds

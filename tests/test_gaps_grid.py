@@ -10,13 +10,13 @@ from ae_core.data.dataset import Dataset
 from ae_core.gaps import (
     beta_sweep_summary,
     cell_at,
-    clicked_cell,
     gap_analysis,
     gap_radius,
     manifold_grid,
     normalise_codes,
 )
 from ae_core.latent import Window
+from app_lib.selection import clicked_cell
 
 UNIT = Window(0.0, 1.0, 0.0, 1.0)
 

@@ -1,4 +1,5 @@
-"""ae_core.latent: clicks → rows and latent vectors, projections, gaps, paths, exports."""
+"""ae_core.latent: clicks → latent vectors, projections, gaps, paths, exports (and the
+selection event → rows of app_lib.selection)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ from ae_core.latent import (
     lerp_path,
     locate_row,
     manifold_reading,
-    selected_rows,
     slerp_path,
 )
+from app_lib.selection import selected_rows
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -24,7 +24,7 @@ def _hangul(text: str) -> set[str]:
 def ui_korean() -> set[str]:
     texts = [entry.get("ko", "") for entry in STRINGS.values()] + list(LANGUAGES.values())
     for spec in DATASETS.values():
-        texts += [spec.title_ko, *spec.class_names_ko]
+        texts += list(spec.class_names_ko)
     return _hangul("".join(texts))
 
 

@@ -38,8 +38,7 @@ class DatasetSpec:
     """Everything known about a built-in dataset before loading it."""
 
     name: str
-    title: str
-    title_ko: str
+    title: str  # English; the app's titles, in each of its languages, are in its string table
     class_names: tuple[str, ...]
     class_names_ko: tuple[str, ...]
     image_size: int
@@ -66,7 +65,6 @@ def _idx_files(pairs: Sequence[tuple[str, int, str]]) -> tuple[FileSpec, ...]:
 DIGITS = DatasetSpec(
     name="digits",
     title="Handwritten digits 8×8 (scikit-learn)",
-    title_ko="손글씨 숫자 8×8 (scikit-learn)",
     class_names=_DIGIT_NAMES,
     class_names_ko=_DIGIT_NAMES,
     image_size=8,
@@ -78,7 +76,6 @@ DIGITS = DatasetSpec(
 MNIST = DatasetSpec(
     name="mnist",
     title="MNIST handwritten digits 28×28",
-    title_ko="MNIST 손글씨 숫자 28×28",
     class_names=_DIGIT_NAMES,
     class_names_ko=_DIGIT_NAMES,
     image_size=28,
@@ -102,7 +99,6 @@ MNIST = DatasetSpec(
 FASHION_MNIST = DatasetSpec(
     name="fashion-mnist",
     title="Fashion-MNIST clothing 28×28",
-    title_ko="Fashion-MNIST 의류 28×28",
     class_names=(
         "T-shirt/top",
         "Trouser",
@@ -289,7 +285,6 @@ def _make_dataset(spec: DatasetSpec, x_tr, y_tr, x_te, y_te) -> Dataset:
         meta={
             "source": "builtin",
             "title": spec.title,
-            "title_ko": spec.title_ko,
             "class_names_ko": list(spec.class_names_ko),
             "image_size": spec.image_size,
             "license": spec.license,

@@ -38,8 +38,8 @@ def ks_x_1001_syllables() -> list[str]:
 
 
 def ui_text() -> str:
-    """Every string the UI shows that this repository fixes: the UI table, the language
-    names, and the built-in data sets' Korean titles and class names."""
+    """Every string the UI shows that this repository fixes: the UI table (the built-in data
+    sets' titles among them), the language names, and the data sets' class names."""
     sys.path.insert(0, str(REPO))
     from ae_core.data.builtin import DATASETS
     from app_lib.i18n import LANGUAGES, STRINGS
@@ -47,7 +47,7 @@ def ui_text() -> str:
     parts = [text for entry in STRINGS.values() for text in entry.values()]
     parts += list(LANGUAGES.values())
     for spec in DATASETS.values():
-        parts += [spec.title, spec.title_ko, *spec.class_names, *spec.class_names_ko]
+        parts += [spec.title, *spec.class_names, *spec.class_names_ko]
     return "".join(parts)
 
 
