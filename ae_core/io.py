@@ -17,7 +17,6 @@ import json
 import math
 import os
 import struct
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from safetensors.torch import save as st_save
 
 from ae_core.errors import AECoreError, ModelFileError
 from ae_core.models import AEConfig, AutoEncoder, build_model, config_from_dict
+from ae_core.paths import SUFFIX, atomic_write  # noqa: F401  (their home; kept importable here)
 from ae_core.version import __version__
 
 FORMAT = "latent-explorer-model"
@@ -42,7 +42,6 @@ The largest models the app and CLI train are far below it: Hinton's 1000-500-250
 autoencoder on 28×28 images has 2.8 million, the conv presets under 0.5 million, and a
 128×128 dataset with the default 512-256 widths 17 million. It is computed from the config
 alone, before any tensor exists, so a short file cannot ask for gigabytes."""
-SUFFIX = ".safetensors"
 
 _ST_DTYPES = {"F64": torch.float64, "F32": torch.float32, "F16": torch.float16,
               "BF16": torch.bfloat16, "I64": torch.int64, "I32": torch.int32,
@@ -107,22 +106,6 @@ def _storable(t: torch.Tensor, half: bool) -> torch.Tensor:
     if half and t.dtype == torch.float32:
         t = t.half()
     return t.contiguous()
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Readers see the old file or the complete new one, never a partial write."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide shared models from other users
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_header(data: bytes, source: str = "the file") -> dict[str, Any]:

@@ -12,10 +12,10 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 PRIOR_SIGMAS = 3.0
 SPACING_SAMPLE = 2000
@@ -176,6 +176,8 @@ class NeighbourIndex:
     def __init__(self, codes: Any, sample: int = SPACING_SAMPLE, seed: int = 0):
         self.codes = np.ascontiguousarray(codes, dtype=np.float32)
         dim = self.codes.shape[1] if self.codes.ndim == 2 else 0
+        from scipy.spatial import cKDTree  # deferred: a map restored from disk draws without it
+
         self.tree = cKDTree(self.codes) if 0 < dim <= self.TREE_MAX_DIM else None
         self.sq_norms = np.einsum("ij,ij->i", self.codes, self.codes)
         if self.tree is None:
@@ -321,7 +323,6 @@ class LatentSpace:
     xy: np.ndarray           # (N, 2) float32 map positions
     ranges: np.ndarray       # (d, 2) slider bounds
     window: Window           # the whole map, padded and square
-    index: NeighbourIndex
     prior: bool              # True for a VAE: N(0, I) is meaningful
 
     @classmethod
@@ -337,9 +338,14 @@ class LatentSpace:
         if projection.latent_dim == 2:  # every visible spot of the map is reachable by slider
             ranges = np.array([[min(ranges[0, 0], window.x0), max(ranges[0, 1], window.x1)],
                                [min(ranges[1, 0], window.y0), max(ranges[1, 1], window.y1)]])
-        index = NeighbourIndex(codes)
         return cls(codes=codes, labels=np.asarray(labels), projection=projection, xy=xy,
-                   ranges=ranges, window=window, index=index, prior=prior)
+                   ranges=ranges, window=window, prior=prior)
+
+    @cached_property
+    def index(self) -> NeighbourIndex:
+        """Built on first use: a map restored from disk (``ae_core.mapstore``) is drawn by
+        the page, which has the neighbour distances already, before the server needs one."""
+        return NeighbourIndex(self.codes)
 
     @property
     def latent_dim(self) -> int:

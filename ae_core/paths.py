@@ -7,9 +7,12 @@ Nothing here creates a folder: merely asking for a path never writes to disk.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 APP_DIR = "latent-explorer"
+SUFFIX = ".safetensors"
+"""A model file's name ends so: the store and the shipped folder list these."""
 PRETRAINED_DIR = Path(os.environ.get("AE_PRETRAINED_DIR",
                                      Path(__file__).resolve().parents[1] / "pretrained"))
 """The models shipped in the repository (read-only); ``AE_PRETRAINED_DIR`` points elsewhere."""
@@ -34,3 +37,19 @@ def user_cache(env_var: str, name: str) -> Path:
     """``$env_var`` when set, else ``$XDG_CACHE_HOME/latent-explorer/<name>`` (XDG's default:
     ``~/.cache``): what can be fetched or computed again (downloads, stored codes)."""
     return _env_path(env_var) or _xdg_base("XDG_CACHE_HOME", ".cache") / APP_DIR / name
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Readers see the old file or the complete new one, never a partial write."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide shared models from other users
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

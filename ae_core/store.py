@@ -8,19 +8,24 @@ never escape the folder; writes are atomic; uploads are fully validated (see
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ae_core.errors import AECoreError, error_kind
-from ae_core.io import SUFFIX, atomic_write, model_from_bytes, model_to_bytes, read_model_info
-from ae_core.models import AutoEncoder
-from ae_core.paths import PRETRAINED_DIR, user_data
+from ae_core.paths import PRETRAINED_DIR, SUFFIX, atomic_write, user_cache, user_data
+
+if TYPE_CHECKING:
+    from ae_core.models import AutoEncoder
 
 NAME_PATTERN = re.compile(r"^[\w][\w .\-]{0,79}$")
 MAX_NAME_CHARS = 80
@@ -59,6 +64,9 @@ class StoredModel:
     path: Path
     config: dict[str, Any]
     metadata: dict[str, Any]
+    capabilities: tuple[str, ...] = ()
+    """The variant's capability flags that are set (``AutoEncoder.probabilistic``…), found
+    when the header was validated, so a listing can say what a model can do without torch."""
 
     @property
     def variant(self) -> str:
@@ -192,9 +200,11 @@ class ModelStore:
 
     def scan(self) -> list[StoredModel | DamagedModel]:
         """Every model file of the folder, read from its header and checked as a load
-        would check it; one bad file never hides the others."""
+        would check it; one bad file never hides the others. Headers checked before (see
+        :class:`HeaderIndex`) are not checked again, so a listing needs no torch."""
         if not self.root.is_dir():
             return []
+        index = HeaderIndex.open()
         found: list[StoredModel | DamagedModel] = []
         for p in self.root.glob("*" + SUFFIX):
             if p.name.startswith(".") or not p.is_file():
@@ -202,11 +212,14 @@ class ModelStore:
             name = p.name[: -len(SUFFIX)]
             try:
                 validate_name(name)
-                info = read_model_info(p)
-            except (OSError, AECoreError) as e:
+            except StoreError as e:
                 found.append(DamagedModel(name, p, error_kind(e)))
-            else:
-                found.append(StoredModel(name, p, info["config"], info["metadata"]))
+                continue
+            info = index.describe(p)
+            found.append(DamagedModel(name, p, info["error"]) if "error" in info else
+                         StoredModel(name, p, info["config"], info["metadata"],
+                                     tuple(info["capabilities"])))
+        index.save()
         return found
 
     def exists(self, name: str) -> bool:
@@ -215,6 +228,8 @@ class ModelStore:
     def save(self, model: AutoEncoder, name: str, metadata: dict[str, Any] | None = None,
              extras: dict | None = None, overwrite: bool = False,
              half: bool = False) -> StoredModel:
+        from ae_core.io import model_to_bytes  # deferred: listing must not import torch
+
         return self._write(name, model_to_bytes(model, metadata, extras, half), overwrite)
 
     def load(self, name: str) -> AutoEncoder:
@@ -228,6 +243,8 @@ class ModelStore:
 
     def import_bytes(self, data: bytes, name: str, overwrite: bool = False) -> StoredModel:
         """Validate an uploaded file completely, then store it; refusals write nothing."""
+        from ae_core.io import model_from_bytes  # deferred: listing must not import torch
+
         model_from_bytes(data, "The uploaded file")
         return self._write(name, data, overwrite)
 
@@ -290,5 +307,92 @@ class ModelStore:
         return self._describe(path)
 
     def _describe(self, path: Path) -> StoredModel:
-        info = read_model_info(path)
-        return StoredModel(path.name[: -len(SUFFIX)], path, info["config"], info["metadata"])
+        index = HeaderIndex.open()
+        info = index.describe(path)
+        index.save()
+        if "error" in info:
+            info = validated_info(path)  # raises the refusal itself
+        return StoredModel(path.name[: -len(SUFFIX)], path, info["config"], info["metadata"],
+                           tuple(info["capabilities"]))
+
+
+def validated_info(path: Path) -> dict[str, Any]:
+    """Config, metadata and capability flags of a model file, its header checked as a load
+    would check it (:func:`ae_core.io.read_model_info`); raises what the check raises."""
+    from ae_core.io import read_model_info  # deferred: a check needs torch, a listing not
+    from ae_core.models import VARIANTS, AutoEncoder
+
+    info = read_model_info(path)
+    cls = VARIANTS.get(info["config"].get("variant"))
+    flags = [n for n, v in vars(AutoEncoder).items() if isinstance(v, bool) and n[0] != "_"]
+    return {**info, "capabilities": sorted(f for f in flags if getattr(cls, f, False) is True)}
+
+
+class HeaderIndex:
+    """Model headers already checked, kept on disk: the app lists models without torch.
+
+    Checking a header builds its model on torch's ``meta`` device, so the first listing of
+    a fresh server would wait for torch's import (over a second) before the first page
+    could show. An entry keeps what the check found — config, metadata and capability
+    flags, or the refusal — under the file's size and modification time and a digest of
+    the code that checked it (``io.py``, ``models/``, the version): a changed file, or
+    changed checking code, is checked again, so nothing unchecked is ever listed. The
+    index is a cache: unreadable, it is rebuilt; unwritable, listings just check again.
+    """
+
+    FORMAT = "model-headers-v1"
+
+    def __init__(self, path: Path, entries: dict[str, Any]):
+        self.path, self.entries, self.changed = path, entries, False
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> HeaderIndex:
+        path = path or user_cache("AE_CACHE_DIR", "codes") / "model-headers.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = data["entries"] if data.get("format") == cls.FORMAT else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            entries = {}
+        return cls(path, entries if isinstance(entries, dict) else {})
+
+    def describe(self, path: Path) -> dict[str, Any]:
+        """The file's checked info, or ``{"error": kind}`` for a file a load would refuse."""
+        key, stamp = str(path.resolve()), _file_stamp(path)
+        entry = self.entries.get(key)
+        if isinstance(entry, dict) and entry.get("stamp") == stamp and (
+                isinstance(entry.get("info"), dict)):
+            return entry["info"]
+        try:
+            info = validated_info(path)
+        except (OSError, AECoreError) as e:
+            info = {"error": error_kind(e)}
+        self.entries[key] = {"stamp": _file_stamp(path), "info": info}
+        self.changed = True
+        return info
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        with _LOCK, suppress(OSError, TypeError, ValueError):
+            atomic_write(self.path, json.dumps({"format": self.FORMAT, "entries": self.entries},
+                                               default=str).encode("utf-8"))
+        self.changed = False
+
+
+def _file_stamp(path: Path) -> list:
+    try:
+        st = path.stat()
+    except OSError:
+        return []
+    return [st.st_size, st.st_mtime_ns, _checker_digest()]
+
+
+@lru_cache(maxsize=1)
+def _checker_digest() -> str:
+    """A digest of the source of everything that decides whether a header passes."""
+    here = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=12)
+    for source in [here / "version.py", here / "io.py", *sorted((here / "models").glob("*.py"))]:
+        with suppress(OSError):
+            h.update(source.name.encode() + source.read_bytes())
+    return h.hexdigest()

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from ae_core.data import DATASETS, Dataset, is_cached
+from ae_core.data import DATASETS, is_cached
 from ae_core.data.library import DatasetLibrary, is_user_dataset
-from ae_core.models import has_capability
 from ae_core.pretrained import list_pretrained
 from ae_core.store import ModelStore, StoredModel
+
+if TYPE_CHECKING:
+    from ae_core.data import Dataset
 
 PCA_DIMS = (2, 8)
 LISTING_TTL_S = 3
@@ -34,11 +37,13 @@ class ModelChoice:
     variant: str
     latent_dim: int
     path: Path | None = None
+    capabilities: tuple[str, ...] = ()
+    """The variant's capability flags that are set, from the file's checked header."""
 
     @property
     def is_vae(self) -> bool:
         """Probabilistic codes with an N(0, I) prior (the variant's capability flag)."""
-        return has_capability(self.variant, "probabilistic")
+        return "probabilistic" in self.capabilities
 
 
 # ------------------------------------------------------------------ datasets
@@ -86,7 +91,7 @@ def default_dataset() -> str:
 
 def _stored_choice(kind: str, model: StoredModel) -> ModelChoice:
     return ModelChoice(f"{kind}:{model.name}", kind, model.name, model.variant,
-                       model.latent_dim, model.path)
+                       model.latent_dim, model.path, model.capabilities)
 
 
 def pca_choice(k: int) -> ModelChoice:

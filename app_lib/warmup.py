@@ -32,7 +32,8 @@ image p50: 125 / 127 ms at 0.005 against 115 / 113 ms at 0.001."""
 
 MODULES = ("app_lib.background", "app_lib.canvas", "app_lib.nav", "app_lib.sidebar",
            "app_lib.state", "app_lib.style", "app_lib.cache", "app_lib.explorer",
-           "app_lib.figures", "app_lib.pixel_ratio", "app_lib.widgets",
+           "app_lib.figures", "app_lib.maps", "app_lib.pixel_ratio", "app_lib.widgets",
+           "ae_core.mapstore",
            "ae_core.imaging", "ae_core.latent", "ae_core.metrics", "ae_core.tasks")
 """What the app shell and the Explore page import (torch among them): imported here first,
 they cost the first visitor nothing."""
@@ -47,9 +48,20 @@ first visitor's page crashed so in one fresh-server test run of about 50. Comple
 any session draws, it cannot be half-there later."""
 
 
-def import_modules() -> None:
-    for name in (FIRST, *MODULES):
+FIRST_MAP_WAIT_S = 5.0
+"""When the default map is stored on disk, the warm-up holds torch's import back until the
+first visitor's canvas has gone out, or this many seconds: see :func:`prepare_default`."""
+_MAP_DRAWN = threading.Event()
+
+
+def import_modules(names: tuple[str, ...] = (FIRST, *MODULES)) -> None:
+    for name in names:
         importlib.import_module(name)
+
+
+def map_drawn() -> None:
+    """Called by the Explore page once its canvas is out: torch may take the CPU now."""
+    _MAP_DRAWN.set()
 
 
 def default_view() -> tuple[str, str]:
@@ -69,7 +81,7 @@ def prepare(dataset: str, model_key: str, split: str = "test") -> float:
     start = time.perf_counter()
 
     from ae_core.imaging import png_bytes
-    from app_lib import cache, catalog
+    from app_lib import cache, catalog, maps
 
     cache.get_dataset(dataset)
     choice = catalog.find_choice(dataset, model_key)
@@ -78,7 +90,7 @@ def prepare(dataset: str, model_key: str, split: str = "test") -> float:
     model = cache.get_model(dataset, choice)
     space = cache.latent_space(dataset, choice, split)
     png_bytes(model.decode(space.codes[0])[0], target=280)  # first torch and PIL calls
-    cache.canvas_parts(dataset, choice, split)
+    maps.opened(dataset, choice, split)  # stored on disk too: the next start draws it at once
     return time.perf_counter() - start
 
 
@@ -91,11 +103,28 @@ def _run(job: Callable[[], tuple[str, str, float]]) -> None:
 
 
 def prepare_default() -> tuple[str, str, float]:
+    """Import what the pages need and fill the default map's caches.
+
+    When the default map is already stored (``app_lib.maps``), the first visitor's canvas
+    needs no torch: importing it here at the same moment (a second and more of one core,
+    mostly holding the GIL) would only delay that canvas, so the import waits until the
+    canvas is out (:func:`map_drawn`) or ``FIRST_MAP_WAIT_S`` have passed.
+    """
     t0 = time.perf_counter()
+    import_modules((FIRST,))
+    dataset, model_key = default_view()
+    if _default_map_stored(dataset, model_key):
+        _MAP_DRAWN.wait(FIRST_MAP_WAIT_S)
     import_modules()
     _LOG.info("warm-up: imports in %.1f s", time.perf_counter() - t0)
-    dataset, model_key = default_view()
     return dataset, model_key, prepare(dataset, model_key)
+
+
+def _default_map_stored(dataset: str, model_key: str, split: str = "test") -> bool:
+    from app_lib import catalog, maps
+
+    choice = catalog.find_choice(dataset, model_key)
+    return choice is not None and maps.stored(dataset, choice, split) is not None
 
 
 def start(job: Callable[[], tuple[str, str, float]] | None = None) -> threading.Thread:

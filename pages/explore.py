@@ -1,6 +1,11 @@
 """Explore: the latent canvas (map, decoder and sliders in the browser), the clicked image,
 the interpolation strip and the codes' export.
 
+The map comes from ``app_lib.maps``: on a fresh server it is read from disk with NumPy
+alone, and the canvas goes out before anything imports torch; the clicked image, the
+strip and the exports then load the dataset and the model (``app_lib.cache``), which is
+why those imports sit in the functions that need them.
+
 The canvas (``app_lib.canvas``) generates images in the page while a slider, the marker or
 the pointer moves; this page only answers what needs the dataset or files: a click's
 original, reconstruction and error, the A→B strip and its downloads, the exports. One
@@ -17,9 +22,9 @@ from ae_core.data import DATASETS
 from ae_core.errors import AECoreError
 from ae_core.imaging import error_image, gif_bytes, png_bytes
 from ae_core.latent import codes_csv_bytes, codes_npy_bytes
-from ae_core.metrics import mse_per_pixel
+from ae_core.mapstore import MapRecord
 from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
-from app_lib import cache, canvas, catalog, explorer, figures, messages, nav, state, widgets
+from app_lib import canvas, catalog, explorer, figures, maps, messages, nav, state, warmup
 from app_lib.background import task_panel
 from app_lib.i18n import bound, class_names, dataset_title, t
 
@@ -44,55 +49,63 @@ def _fmt(z) -> str:
 # ------------------------------------------------------------------ the canvas
 
 
-def _canvas_message(sid, sel, choice, space, names, image_shape) -> bytes:
+def _canvas_message(sid, record: MapRecord, names) -> bytes:
     """The canvas's message, rebuilt only when the page runs in full (see the module doc)."""
     key = f"_canvas_msg:{sid}"
     if st.session_state.pop(FULL_RUN, False) or key not in st.session_state:
-        header, arrays, decoder = cache.canvas_parts(sel.dataset, choice, sel.split)
+        space = record.space
         st.session_state[key] = canvas.message(
-            header, arrays, decoder,
+            record.map_header, record.map_arrays, record.decoder,
             classes={"names": names, "colors": figures.class_colors(len(names))},
             text=canvas.texts(space), state=explorer.canvas_state(sid, space),
-            output_shape=image_shape)
+            output_shape=tuple(record.facts["image_shape"]))
     return st.session_state[key]
 
 
 @st.fragment
-def explore_view(sel, choice, model, space, names, data):
+def explore_view(sel, choice, record: MapRecord, names):
     """The canvas, the clicked image beside it and the interpolation strip below."""
+    space = record.space
     sid = explorer.init(sel, space)
-    payload = _canvas_message(sid, sel, choice, space, names, data.image_shape)
+    payload = _canvas_message(sid, record, names)
     key = explorer.canvas_key(sid)
     canvas_col, side_col = st.columns([3.3, 1], gap="small")
     with canvas_col:
         canvas.latent_canvas(payload, key=key, on_action=lambda: explorer.on_canvas_action(
             sid, space, canvas.last_action(key)))
+    warmup.map_drawn()
     with side_col:
-        if cache.canvas_parts(sel.dataset, choice, sel.split)[2] is None:
-            _server_generated(model, space, explorer.position(sid))
-        _clicked_image(sid, model, space, names, data, sel.split)
+        if record.decoder is None:
+            _server_generated(sel, choice, space, explorer.position(sid))
+        _clicked_image(sid, sel, choice, space, names)
     state.sync_url(explorer.url_extras(sid, space))
     st.caption(t("canvas.hint"))
     st.divider()
     _interpolation(sid, sel, choice, space, names)
 
 
-def _server_generated(model, space, z) -> None:
+def _server_generated(sel, choice, space, z) -> None:
     """The decoded image for a model whose decoder the page cannot run."""
+    from app_lib import cache, widgets  # deferred: see the module doc
+
+    model = cache.get_model(sel.dataset, choice)
     png = png_bytes(model.decode(z)[0], target=160)
     st.html(widgets.generated_html(png, t("explore.generated"),
                                    f"{t('explore.position')}: ({_fmt(z)})",
                                    space.index.reading(z), width=160))
 
 
-def _clicked_image(sid, model, space, names, data, split) -> None:
+def _clicked_image(sid, sel, choice, space, names) -> None:
     st.markdown(f"#### {t('point.title')}")
     row = explorer.selected_row(sid)
     if row is None:
         st.info(t("point.none"), icon=":material/touch_app:")
         return
-    x = cache.image_at(data, split, row)
-    recon = model.reconstruct(x[None])[0]
+    from ae_core.metrics import mse_per_pixel  # deferred: see the module doc
+    from app_lib import cache, widgets
+
+    x = cache.image_at(cache.get_dataset(sel.dataset), sel.split, row)
+    recon = cache.get_model(sel.dataset, choice).reconstruct(x[None])[0]
     shown = {"point.original": x, "point.reconstruction": recon,
              "point.error": error_image(x, recon)}
     st.html("".join(widgets.image_html(png_bytes(image, target=112), t(key), 112,
@@ -116,6 +129,8 @@ def _interpolation(sid, sel, choice, space, names) -> None:
         what = (t("interp.row", index=row, label=names[int(space.labels[row])])
                 if row is not None else t("interp.free", z=_fmt(z)))
         st.caption(t("interp.point", name=which.upper(), what=what))
+    from app_lib import cache  # deferred: see the module doc
+
     frames, strip = cache.interpolation(sel.dataset, choice, ab["a"][0], ab["b"][0], steps, method)
     st.image(strip, alt=t("interp.title"), width="stretch", output_format="PNG")
     left, right = st.columns(2)
@@ -147,6 +162,8 @@ def export_view(sel, choice, space, names) -> None:
 def _encoded(sel, choice) -> bool:
     """True when the map's codes can be had at once; otherwise a background encoding with a
     progress bar and Stop is shown (and started on the button), and the page waits."""
+    from app_lib import cache  # deferred: see the module doc
+
     try:
         pending = cache.encoding_task(sel.dataset, choice, sel.split)
     except AECoreError as error:
@@ -176,24 +193,32 @@ def _start_encoding(key, encode) -> None:
         st.session_state[ENCODE_ERROR] = messages.kind_of(error)
 
 
+def _open_map(sel, choice) -> MapRecord | None:
+    """The map when it is not stored yet: the dataset (or its download prompt), the codes (in
+    the background for a big map) and the model; None while any of them is missing."""
+    from app_lib import widgets  # deferred: see the module doc
+
+    if widgets.dataset_or_download(sel.dataset) is None or not _encoded(sel, choice):
+        return None
+    try:
+        with st.spinner(t("common.computing")):
+            return maps.opened(sel.dataset, choice, sel.split)
+    except AECoreError as error:
+        messages.show(error, "error.model")
+        return None
+
+
 def main() -> None:
     sel = state.current()
     title_col, split_col = st.columns([3, 1], vertical_alignment="bottom")
     title_col.title(t("explore.title"))
-    data = widgets.dataset_or_download(sel.dataset)
-    if data is None:
-        return
     choice = catalog.find_choice(sel.dataset, sel.model)
-    if not _encoded(sel, choice):
+    record = maps.stored(sel.dataset, choice, sel.split) or _open_map(sel, choice)
+    if record is None:
         return
-    try:
-        with st.spinner(t("common.computing")):
-            model = cache.get_model(sel.dataset, choice)
-            space = cache.latent_space(sel.dataset, choice, sel.split)
-    except AECoreError as error:
-        messages.show(error, "error.model")
-        return
-    names = class_names(data.meta, data.class_names)
+    space = record.space
+    names = class_names({"class_names_ko": record.facts["class_names_ko"]},
+                        record.facts["class_names"])
     spec = DATASETS.get(sel.dataset)
     st.caption(t("explore.caption", model=choice.name, n=f"{len(space.codes):,}",
                    dataset=dataset_title(spec) if spec else sel.dataset,
@@ -201,7 +226,7 @@ def main() -> None:
     with split_col:
         _split_control()
     st.session_state[FULL_RUN] = True
-    explore_view(sel, choice, model, space, names, data)
+    explore_view(sel, choice, record, names)
     st.divider()
     export_view(sel, choice, space, names)
 

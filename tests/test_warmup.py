@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
-from app_lib import cache, catalog, warmup
+from app_lib import cache, catalog, maps, warmup
 from app_lib.i18n import current_language, language, t
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,12 +59,14 @@ def test_prepare_fills_the_caches_the_explore_page_reads(monkeypatch):
     monkeypatch.setattr(cache, "browser_map", refuse)
     monkeypatch.setattr(cache, "decoder_program", refuse)
     monkeypatch.setattr(cache.SharedModel, "encode", refuse)
+    monkeypatch.setattr(maps.mapstore, "load", refuse)  # the map is in memory, not only on disk
     choice = catalog.find_choice("digits", model_key)
     cache.get_dataset("digits")
     cache.get_model("digits", choice)
     cache.latent_space("digits", choice, "test")
-    header, arrays, decoder = cache.canvas_parts("digits", choice, "test")
-    assert header["n"] == len(arrays["xy"]) == 360 and decoder is not None
+    record = maps.opened("digits", choice, "test")
+    assert record.map_header["n"] == len(record.map_arrays["xy"]) == 360
+    assert record.decoder is not None and record.facts["image_shape"] == [1, 8, 8]
 
 
 def test_the_next_server_reads_the_codes_from_disk_instead_of_encoding(monkeypatch):

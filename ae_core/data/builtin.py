@@ -14,15 +14,19 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from ae_core.data import download as dl
-from ae_core.data.dataset import Dataset
 from ae_core.data.download import FileSpec, Progress
 from ae_core.data.idx import read_idx
 from ae_core.errors import CorruptFileError, DataError
+
+if TYPE_CHECKING:
+    import torch
+
+    from ae_core.data.dataset import Dataset
 
 DIGITS_TEST_SIZE = 0.2
 DIGITS_SEED = 0
@@ -242,6 +246,8 @@ def _train_images(spec: DatasetSpec, root: str) -> torch.Tensor:
     """The training images, checked again first: the file may have changed since the
     dataset was opened, and a changed or missing file is reported, never parsed (the
     :class:`Dataset` checks that they match its labels)."""
+    import torch  # deferred, as in _images
+
     dl.ensure_files(spec, Path(root), download=False)
     path = _idx_paths(spec, root)["train_images"]
     return torch.from_numpy(_images(read_idx(path), spec, path))
@@ -253,6 +259,8 @@ def _images(array: np.ndarray, spec: DatasetSpec, path: Path) -> np.ndarray:
     The buffer comes from torch, not numpy: numpy asks for transparent huge pages,
     which made the first touch of these ~190 MB several times slower on our VMs.
     """
+    import torch  # deferred: the sidebar lists datasets and checks files without torch
+
     s = spec.image_size
     if array.dtype != np.uint8 or array.ndim != 3 or array.shape[1:] != (s, s):
         raise CorruptFileError(
@@ -275,6 +283,10 @@ def _labels(array: np.ndarray, n: int, spec: DatasetSpec, path: Path) -> np.ndar
 
 
 def _make_dataset(spec: DatasetSpec, x_tr, y_tr, x_te, y_te) -> Dataset:
+    import torch  # deferred, as in _images
+
+    from ae_core.data.dataset import Dataset
+
     return Dataset(
         name=spec.name,
         x_train=x_tr if callable(x_tr) else torch.from_numpy(np.ascontiguousarray(x_tr)),

@@ -16,15 +16,18 @@ import threading
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 
 from ae_core.data.builtin import dataset_names, load_dataset
-from ae_core.data.dataset import Dataset
-from ae_core.errors import DataError
+from ae_core.errors import AECoreError, DataError
 from ae_core.paths import user_data
+
+if TYPE_CHECKING:
+    import torch
+
+    from ae_core.data.dataset import Dataset
 
 USER_PREFIX = "user:"
 _LOCK = threading.Lock()
@@ -105,6 +108,8 @@ class DatasetLibrary:
 
 def _npz_bytes(dataset: Dataset) -> bytes:
     """uint8 pixels (the resolution every upload arrives at) plus labels and names."""
+    import torch  # deferred: the sidebar lists saved uploads without torch
+
     def pixels(x: torch.Tensor) -> np.ndarray:
         return (x.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
 
@@ -134,3 +139,21 @@ def load_any(name: str, library: DatasetLibrary | None = None, **builtin_options
         raise DataError(f"There is no dataset called {name!r}; built-in ones are "
                         f"{', '.join(dataset_names())}, uploaded ones start with 'user:'.")
     return load_dataset(name, **builtin_options)
+
+
+def source_files(name: str, library: DatasetLibrary | None = None) -> list[Path] | None:
+    """The files a dataset is read from (none for bundled digits), so a derived result can
+    be keyed by their stamps; None for a name that is neither built in nor saved."""
+    from ae_core.data import download as dl
+    from ae_core.data.builtin import DATASETS
+
+    if is_user_dataset(name):
+        try:
+            return [(library or DatasetLibrary())._paths(name)[0]]
+        except AECoreError:
+            return None
+    spec = DATASETS.get(name)
+    if spec is None:
+        return None
+    folder = dl.dataset_folder(spec, dl.data_dir())
+    return [folder / f.name for f in spec.files]
