@@ -219,7 +219,7 @@ def cmd_train(args) -> int:
     from ae_core.io import round_to_half, save_model
     from ae_core.models import build_model
     from ae_core.store import ModelStore
-    from ae_core.training import Trainer, probe_extras
+    from ae_core.training import ProbeSnapshots, Trainer
 
     dataset = load_any(args.dataset, progress=_download_bar())
     variant, config, train_config = train_settings(args, dataset)
@@ -227,11 +227,12 @@ def cmd_train(args) -> int:
 
     model = build_model(config, seed=args.seed)
     trainer = Trainer(model, train_config)
-    probe = dataset.x_test[: args.probe_size] if args.probe_size else None
+    probes = ProbeSnapshots(dataset.x_test[: args.probe_size]).attach(trainer) \
+        if args.probe_size else None
     bar = None if args.quiet else _training_bar(trainer, len(x_train) // min(
         train_config.batch_size, len(x_train)) * train_config.epochs)
     t0 = time.perf_counter()
-    result = trainer.fit(x_train, x_val=dataset.x_test, probe=probe)
+    result = trainer.fit(x_train, x_val=dataset.x_test)
     if bar is not None:
         bar.close()
     seconds = time.perf_counter() - t0
@@ -246,7 +247,7 @@ def cmd_train(args) -> int:
                 "metrics": scores, "train_seconds": round(seconds, 2), "status": result.status,
                 "trained_classes": classes,
                 "command": " ".join(["python -m ae_core", *sys.argv[1:]])}
-    extras = probe_extras(result.probe_codes, probe) if result.probe_codes else None
+    extras = probes.extras() if probes is not None else None
     if args.out:
         path = save_model(model, args.out, metadata, extras, half=args.half)
     else:

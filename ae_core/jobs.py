@@ -25,7 +25,7 @@ from ae_core.evaluate import evaluate
 from ae_core.models import build_model, make_config
 from ae_core.store import ModelStore, safe_name, validate_name
 from ae_core.tasks import Board, Context, Task, TaskRefused
-from ae_core.training import TrainConfig, Trainer, probe_extras
+from ae_core.training import ProbeSnapshots, TrainConfig, Trainer
 from ae_core.webdecoder import UnsupportedDecoder, decoder_program
 
 ACTIVE = ("queued", "running", "stopping")
@@ -175,19 +175,20 @@ class TrainingJob(Task):
             config = config.replace(input_shape=list(data.image_shape))
         model = build_model(config, seed=train_config.seed)
         trainer = Trainer(model, train_config)
-        probe = data.x_test[: spec.probe_size] if spec.probe_size else None
+        probes = ProbeSnapshots(data.x_test[: spec.probe_size]).attach(trainer) \
+            if spec.probe_size else None
         self._set(status="running", epochs=train_config.epochs,
                   probe_labels=data.y_test[: spec.probe_size] if spec.probe_size else None)
         with self._lock:
             self._trainer = trainer
         ctx.watch(trainer)
-        trainer.add_callback("on_epoch_end", self._on_epoch)
+        trainer.add_callback("on_epoch_end", lambda tr: self._on_epoch(tr, probes))
         for event, fns in self._extra_callbacks.items():
             for fn in fns:
                 trainer.add_callback(event, fn)
-        result = trainer.fit(data.x_train, x_val=data.x_test, probe=probe)
-        if probe is not None:
-            self._set(probe_codes=list(result.probe_codes))
+        result = trainer.fit(data.x_train, x_val=data.x_test)
+        if probes is not None:
+            self._set(probe_codes=list(probes.codes))
         self.model = model
         self._set(divergence=result.divergence)
         if result.epochs_completed == 0:
@@ -199,30 +200,31 @@ class TrainingJob(Task):
         except Exception:  # a metric must never cost the trained weights
             traceback.print_exc()
             scores = {}
-        name = self._save(model, data.name, train_config, result, scores, probe)
+        name = self._save(model, data.name, train_config, result, scores, probes)
         self._set(status=result.status, message=result.message, model_name=name,
                   metrics=scores)
         return name
 
-    def _on_epoch(self, trainer) -> None:
+    def _on_epoch(self, trainer, probes: ProbeSnapshots | None) -> None:
         self.ctx.progress(trainer.progress)
         with self._lock:
             self._state["epoch"] = trainer.epoch
             self._state["history"] = list(trainer.history)
-            self._state["probe_codes"] = list(trainer.probe_codes)
-        if trainer.probe_codes:  # the map's hover preview decodes with this epoch's weights
+            if probes is not None:
+                self._state["probe_codes"] = list(probes.codes)
+        if probes is not None:  # the map's hover preview decodes with this epoch's weights
             decoder = _page_decoder(trainer.model)
             with self._lock:
                 self._state["decoder"] = decoder
 
-    def _save(self, model, dataset_name, train_config, result, scores, probe) -> str | None:
+    def _save(self, model, dataset_name, train_config, result, scores, probes) -> str | None:
         """Save under the chosen (or default) name, else a fallback name; if even that
         fails, keep the model and say why (:meth:`save_as` retries)."""
         metadata = {"dataset": dataset_name, "seed": train_config.seed,
                     "train": train_config.to_dict(), "metrics": scores,
                     "status": result.status, "train_seconds": round(result.seconds, 2),
                     "trained_in": "app"}
-        extras = probe_extras(result.probe_codes, probe) if result.probe_codes else None
+        extras = probes.extras() if probes is not None else None
         self._unsaved = (metadata, extras)
         stem = self.spec.name or default_model_name(dataset_name, self.spec.variant,
                                                     model.latent_dim)

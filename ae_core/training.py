@@ -15,7 +15,7 @@ import time
 import typing
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -25,7 +25,7 @@ from ae_core.augment import MAX_SHIFT, random_shift
 from ae_core.errors import ConfigError
 from ae_core.models.config import _coerce, sentence
 
-EVENTS = ("on_batch_end", "on_epoch_end", "on_train_end")
+EVENTS = ("on_train_start", "on_batch_end", "on_epoch_end", "on_train_end")
 EVAL_BATCH = 4096
 
 
@@ -47,7 +47,6 @@ class TrainConfig:
     grad_clip: float = 0.0
     augment_shift: int = 0  # move each training image by up to this many pixels (0: off)
     seed: int = 0
-    probe_size: int = 0
     device: str = "auto"
 
     def validate(self) -> TrainConfig:
@@ -72,7 +71,6 @@ class TrainConfig:
             (0 <= self.augment_shift <= MAX_SHIFT,
              f"the augmentation shift must be between 0 (off) and {MAX_SHIFT} pixels"),
             (0 <= self.seed < 2**63, "the seed must be a non-negative integer"),
-            (0 <= self.probe_size <= 100_000, "probe size must be between 0 and 100000"),
             (self.device in ("auto", "cpu", "cuda"), "device must be 'auto', 'cpu' or 'cuda'"),
         ]
         for ok, message in checks:
@@ -116,7 +114,6 @@ class TrainResult:
     message: str
     epochs_completed: int
     history: list[dict[str, float]]
-    probe_codes: list[torch.Tensor] = field(default_factory=list)
     seconds: float = 0.0
     divergence: tuple[float, int] | None = None  # (bad loss value, epoch) when diverged
 
@@ -129,7 +126,8 @@ class Trainer:
 
     Callbacks are ``fn(trainer)``; during ``on_batch_end`` the trainer exposes
     ``batch``, ``n_batches`` and ``last_parts``; during ``on_epoch_end`` the
-    newest ``history`` entry and ``probe_codes``.
+    newest ``history`` entry. ``on_train_start`` fires once the model is on its device,
+    before the first step (:class:`ProbeSnapshots` is such a callback).
     """
 
     def __init__(self, model: nn.Module, config: TrainConfig | None = None):
@@ -139,7 +137,6 @@ class Trainer:
         self._stop = threading.Event()
         self._stop_reason = ""
         self.history: list[dict[str, float]] = []
-        self.probe_codes: list[torch.Tensor] = []
         self.epoch = 0
         self.batch = 0
         self.n_batches = 0
@@ -171,15 +168,12 @@ class Trainer:
             fn(self)
 
     # ----- the loop ---------------------------------------------------------
-    def fit(self, x_train: torch.Tensor, x_val: torch.Tensor | None = None,
-            probe: torch.Tensor | None = None) -> TrainResult:
+    def fit(self, x_train: torch.Tensor, x_val: torch.Tensor | None = None) -> TrainResult:
         """Train; returns how it ended. The model ends on its last good weights."""
         cfg = self.config
         device = resolve_device(cfg.device)
         model = self.model.to(device)
         x = x_train.to(device, torch.float32)
-        if probe is None and cfg.probe_size:
-            probe = x_train[: cfg.probe_size]
         cfg.check_fits(tuple(self.model.config.input_shape))
         gen = torch.Generator(device=device).manual_seed(cfg.seed)
         # fused: one kernel per step instead of several per parameter tensor
@@ -193,8 +187,7 @@ class Trainer:
         last_good = _state_copy(model)
         self.started_at = time.perf_counter()
         status, message = "finished", f"Trained {cfg.epochs} epochs."
-        if probe is not None:
-            self.probe_codes.append(model.encode(probe))
+        self._fire("on_train_start")
 
         for epoch in range(cfg.epochs):
             self.epoch, t0 = epoch, time.perf_counter()
@@ -215,8 +208,6 @@ class Trainer:
                                                                       cfg.seed + 1).items()})
             entry["seconds"] = time.perf_counter() - t0
             self.history.append(entry)
-            if probe is not None:
-                self.probe_codes.append(model.encode(probe))
             last_good = _state_copy(model)
             self.epoch, self.batch = epoch + 1, 0
             self._fire("on_epoch_end")
@@ -224,8 +215,7 @@ class Trainer:
         model.eval()
         model.history = list(self.history)
         result = TrainResult(status, message, len(self.history), list(self.history),
-                             list(self.probe_codes), time.perf_counter() - self.started_at,
-                             self.divergence)
+                             time.perf_counter() - self.started_at, self.divergence)
         self.result = result
         self._fire("on_train_end")
         return result
@@ -292,6 +282,31 @@ class Trainer:
             return 0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(t, 1.0)))
 
         return factor
+
+
+class ProbeSnapshots:
+    """A trainer callback (minGPT style): the codes of a fixed probe set before training and
+    after every finished epoch.
+
+    What the Train page's live latent map draws, and what a saved model keeps for its replay
+    (:meth:`extras`); a diverged or stopped epoch adds none, like the weights it would not keep.
+    """
+
+    def __init__(self, probe: torch.Tensor):
+        self.probe = probe
+        self.codes: list[torch.Tensor] = []
+
+    def attach(self, trainer: Trainer) -> ProbeSnapshots:
+        trainer.add_callback("on_train_start", self._snapshot)
+        trainer.add_callback("on_epoch_end", self._snapshot)
+        return self
+
+    def _snapshot(self, trainer: Trainer) -> None:
+        self.codes.append(trainer.model.encode(self.probe))
+
+    def extras(self, max_frames: int = 60) -> dict[str, torch.Tensor] | None:
+        """The snapshots to save with the model (None before any)."""
+        return probe_extras(self.codes, self.probe, max_frames) if self.codes else None
 
 
 def probe_extras(snapshots: list[torch.Tensor], probe: torch.Tensor,

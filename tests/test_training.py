@@ -10,6 +10,7 @@ import torch
 from ae_core import PCAEmbedder, TrainConfig, Trainer, build_model, make_config
 from ae_core.errors import ConfigError
 from ae_core.noise import corrupt
+from ae_core.training import ProbeSnapshots
 
 
 def small_model(variant="vanilla", seed=0, **settings):
@@ -50,7 +51,8 @@ def test_same_seed_same_weights(digits_x, variant):
 
 def test_training_lowers_the_loss_and_reports_its_parts(digits_x):
     model = small_model("vae")
-    trainer = Trainer(model, TrainConfig(epochs=8, batch_size=64, probe_size=50))
+    trainer = Trainer(model, TrainConfig(epochs=8, batch_size=64))
+    probes = ProbeSnapshots(digits_x[:50]).attach(trainer)
     batches, epochs = [], []
     trainer.add_callback("on_batch_end", lambda t: batches.append(dict(t.last_parts)))
     trainer.add_callback("on_epoch_end", lambda t: epochs.append(t.history[-1]))
@@ -62,8 +64,8 @@ def test_training_lowers_the_loss_and_reports_its_parts(digits_x):
     assert last["val_total"] < first["val_total"]
     assert last["train_total"] == pytest.approx(last["train_recon"] + last["train_kl"], rel=1e-4)
     # the probe is snapshotted before training and after every epoch
-    assert len(result.probe_codes) == 9 and result.probe_codes[0].shape == (50, 2)
-    assert not torch.equal(result.probe_codes[0], result.probe_codes[-1])
+    assert len(probes.codes) == 9 and probes.codes[0].shape == (50, 2)
+    assert not torch.equal(probes.codes[0], probes.codes[-1])
     assert model.history == result.history
 
 
@@ -101,9 +103,10 @@ def test_weights_poisoned_by_an_epoch_s_last_step_are_never_kept(digits_x):
                 next(t.model.parameters()).fill_(float("nan"))
 
     trainer.add_callback("on_batch_end", poison_last_step)
-    result = trainer.fit(digits_x[:640], x_val=digits_x[640:700], probe=digits_x[:20])
+    probes = ProbeSnapshots(digits_x[:20]).attach(trainer)
+    result = trainer.fit(digits_x[:640], x_val=digits_x[640:700])
     assert result.status == "diverged" and "non-finite" in result.message
-    assert result.epochs_completed == 2 and len(result.probe_codes) == 3
+    assert result.epochs_completed == 2 and len(probes.codes) == 3
     assert same_weights(weights(model), snapshots[-1])
     assert all(torch.isfinite(p).all() for p in model.parameters())
 
