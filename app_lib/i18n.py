@@ -332,6 +332,13 @@ STRINGS: dict[str, dict[str, str]] = {
               "(코드의 {pct}%보다 이웃에서 더 멂).",
     },
     "canvas.prior_band": {"en": "the prior's ±3σ", "ko": "사전분포의 ±3σ"},
+    "canvas.clicked_caption": {
+        "en": "Class {label} · index {index} · code ({z}) · reconstruction error (MSE per "
+              "pixel) {mse}",
+        "ko": "클래스 {label} · 번호 {index} · 코드 ({z}) · 복원 오차 (픽셀당 MSE) {mse}",
+    },
+    "canvas.clicked_failed": {"en": "The image could not be fetched from the server.",
+                              "ko": "서버에서 이미지를 가져오지 못했습니다."},
     "canvas.slider_help": {
         "en": "Drag: the image is decoded in your browser as you move.",
         "ko": "끌면 움직이는 동안 브라우저에서 바로 디코딩합니다.",

@@ -32,7 +32,8 @@ image p50: 125 / 127 ms at 0.005 against 115 / 113 ms at 0.001."""
 
 MODULES = ("app_lib.background", "app_lib.canvas", "app_lib.nav", "app_lib.sidebar",
            "app_lib.state", "app_lib.style", "app_lib.cache", "app_lib.explorer",
-           "app_lib.figures", "app_lib.maps", "app_lib.pixel_ratio", "app_lib.widgets",
+           "app_lib.figures", "app_lib.maps", "app_lib.pixel_ratio", "app_lib.rows",
+           "app_lib.widgets",
            "ae_core.mapstore",
            "ae_core.imaging", "ae_core.latent", "ae_core.metrics", "ae_core.tasks")
 """What the app shell and the Explore page import (torch among them): imported here first,

@@ -24,7 +24,7 @@ from ae_core.imaging import error_image, gif_bytes, png_bytes
 from ae_core.latent import codes_csv_bytes, codes_npy_bytes
 from ae_core.mapstore import MapRecord
 from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
-from app_lib import canvas, catalog, explorer, figures, maps, messages, nav, state, warmup
+from app_lib import canvas, catalog, explorer, figures, maps, messages, nav, rows, state, warmup
 from app_lib.background import task_panel
 from app_lib.i18n import bound, class_names, dataset_title, t
 
@@ -49,7 +49,7 @@ def _fmt(z) -> str:
 # ------------------------------------------------------------------ the canvas
 
 
-def _canvas_message(sid, record: MapRecord, names) -> bytes:
+def _canvas_message(sid, record: MapRecord, names, row_url: str | None) -> bytes:
     """The canvas's message, rebuilt only when the page runs in full (see the module doc)."""
     key = f"_canvas_msg:{sid}"
     if st.session_state.pop(FULL_RUN, False) or key not in st.session_state:
@@ -58,7 +58,7 @@ def _canvas_message(sid, record: MapRecord, names) -> bytes:
             record.map_header, record.map_arrays, record.decoder,
             classes={"names": names, "colors": figures.class_colors(len(names))},
             text=canvas.texts(space), state=explorer.canvas_state(sid, space),
-            output_shape=tuple(record.facts["image_shape"]))
+            output_shape=tuple(record.facts["image_shape"]), row_url=row_url)
     return st.session_state[key]
 
 
@@ -67,17 +67,22 @@ def explore_view(sel, choice, record: MapRecord, names):
     """The canvas, the clicked image beside it and the interpolation strip below."""
     space = record.space
     sid = explorer.init(sel, space)
-    payload = _canvas_message(sid, record, names)
+    # the page shows a clicked image itself when it can decode and fetch the original
+    row_url = (rows.row_url(sel.dataset, choice, sel.split, record.map_header["map_id"])
+               if record.decoder is not None else None)
+    payload = _canvas_message(sid, record, names, row_url)
     key = explorer.canvas_key(sid)
-    canvas_col, side_col = st.columns([3.3, 1], gap="small")
+    canvas_col, side_col = (st.container(), None) if row_url else st.columns([3.3, 1],
+                                                                             gap="small")
     with canvas_col:
         canvas.latent_canvas(payload, key=key, on_action=lambda: explorer.on_canvas_action(
             sid, space, canvas.last_action(key)))
     warmup.map_drawn()
-    with side_col:
-        if record.decoder is None:
-            _server_generated(sel, choice, space, explorer.position(sid))
-        _clicked_image(sid, sel, choice, space, names)
+    if side_col is not None:
+        with side_col:
+            if record.decoder is None:
+                _server_generated(sel, choice, space, explorer.position(sid))
+            _clicked_image(sid, sel, choice, space, names)
     state.sync_url(explorer.url_extras(sid, space))
     st.caption(t("canvas.hint"))
     st.divider()

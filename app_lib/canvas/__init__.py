@@ -70,6 +70,10 @@ TEXT = {  # the canvas's key → the i18n key of its text
     "slider_help": "canvas.slider_help", "position": "explore.position",
     "gap_on": "gap.on", "gap_edge": "gap.edge", "gap_gap": "gap.gap",
     "gap_explain": "gap.explain",
+    "clicked_title": "point.title", "clicked_none": "point.none",
+    "clicked_original": "point.original", "clicked_reconstruction": "point.reconstruction",
+    "clicked_error": "point.error", "clicked_scale": "point.error_scale",
+    "clicked_caption": "canvas.clicked_caption", "clicked_failed": "canvas.clicked_failed",
 }
 
 
@@ -98,18 +102,19 @@ def message(map_header: Mapping[str, Any], map_arrays: Mapping[str, np.ndarray],
             decoder: tuple[dict, dict[str, np.ndarray]] | None, *, classes: Mapping[str, Any],
             text: Mapping[str, str], state: Mapping[str, Any],
             options: Mapping[str, Any] | None = None,
-            output_shape: tuple[int, ...] = ()) -> bytes:
+            output_shape: tuple[int, ...] = (), row_url: str | None = None) -> bytes:
     """Everything the page needs for one map, as one binary message.
 
     ``mount_id`` is a digest of everything but the arrays' bytes (those are named by
     ``map_id``, which the caller derives from the model and data): the page ignores a
     message whose ``mount_id`` it has already loaded, and keeps its pan and zoom across
-    messages with the same ``map_id``.
+    messages with the same ``map_id``. ``row_url`` (``app_lib.rows.row_url``) lets the page
+    show a clicked image itself: the original comes from that address, the rest is decoded.
     """
     spec, weights = decoder if decoder is not None else (None, {})
     header = {"map": dict(map_header), "classes": dict(classes), "text": dict(text),
               "state": dict(state), "options": dict(options or {}), "decoder": spec,
-              "output_shape": list(output_shape)}
+              "output_shape": list(output_shape), "row_url": row_url}
     header["mount_id"] = hashlib.blake2s(json.dumps(header, sort_keys=True, default=str)
                                          .encode(), digest_size=8).hexdigest()
     header["map_id"] = map_header["map_id"]

@@ -7,6 +7,10 @@
 // language, or state the server set); a message with the same mount id is ignored.
 // With options.map_only (the Train page's map forming epoch by epoch) it is a map to
 // look at: pan, zoom, legend, hover labels and, with a decoder, the image under the pointer.
+// With a row address (header.row_url: the server's /_latent/row route), a click on a point
+// also shows that image, its reconstruction and the error beside the map: the original
+// comes over plain HTTP with its exact code (a few KB, no rerun) and the reconstruction is
+// decoded here, so the click event sent afterwards only updates the address bar.
 
 const MARGIN = { l: 48, r: 10, t: 10, b: 36 };
 const HIT_RADIUS = 7;       // px: a click or hover this close to a point means that point
@@ -14,6 +18,7 @@ const MARKER_RADIUS = 12;   // px: a press this close to the ✕ drags it
 const CLICK_SLOP = 4;       // px of movement that turns a press into a pan
 const FRAME_BUDGET_MS = 10; // manifold grid: decode this long per animation frame
 const PATH_STEPS = 24;
+const HEAT = [[0, 0, 4], [87, 16, 110], [188, 55, 84], [249, 142, 9], [252, 255, 164]];
 
 function el(tag, cls, parent, text) {
   const e = document.createElement(tag);
@@ -99,6 +104,7 @@ export class LatentCanvas {
     this.abRow = el("div", "lc-ab", side);
     this.slidersTitle = el("div", "lc-subtitle", side);
     this.sliders = el("div", "lc-sliders", side);
+    this.clicked = el("div", "lc-clicked", this.root);
     this.pointsCanvas = document.createElement("canvas");
     this.bindMap();
     new ResizeObserver(() => this.resize()).observe(mapBox);
@@ -301,7 +307,105 @@ export class LatentCanvas {
     this.positionChanged(true);
     this.root.dataset.ready = "1";
     this.stats.payloadBytes = msg.size;
+    this.rowUrl = h.row_url && this.decoder && !this.mapOnly ? h.row_url : null;
+    this.buildClicked();
+    if (this.rowUrl) this.showClicked(this.row);
     return true;
+  }
+
+  // ------------------------------------------------------------ the clicked image
+
+  buildClicked() {
+    const T = this.text;
+    this.root.classList.toggle("lc-withclicked", !!this.rowUrl);
+    this.clicked.replaceChildren();
+    this.clicked.hidden = !this.rowUrl;
+    if (!this.rowUrl) return;
+    el("div", "lc-title", this.clicked, T.clicked_title);
+    this.clickedNone = el("div", "lc-clicked-none", this.clicked, T.clicked_none);
+    this.clickedBody = el("div", "lc-clicked-body", this.clicked);
+    const [, h, w] = this.outShape;
+    this.thumbs = {};
+    for (const part of ["original", "reconstruction", "error"]) {
+      const fig = el("figure", "lc-thumb", this.clickedBody);
+      const c = el("canvas", "lc-thumb-image", fig);
+      c.width = w;
+      c.height = h;
+      c.dataset.part = part;
+      c.setAttribute("role", "img");
+      c.setAttribute("aria-label", T["clicked_" + part]);
+      el("figcaption", "", fig, T["clicked_" + part]);
+      this.thumbs[part] = c;
+    }
+    this.clickedCaption = el("div", "lc-caption lc-clicked-caption", this.clickedBody);
+    el("div", "lc-caption", this.clickedBody, T.clicked_scale);
+    this.clicked.dataset.row = "";
+  }
+
+  async showClicked(row) {
+    if (!this.rowUrl) return;
+    const none = row === null || row === undefined;
+    this.clickedNone.hidden = !none;
+    this.clickedBody.hidden = none;
+    this.clicked.dataset.row = none ? "" : String(row);
+    if (none) return;
+    const ticket = (this.clickTicket = (this.clickTicket || 0) + 1);
+    const t0 = performance.now();
+    this.clicked.classList.add("lc-loading");
+    let msg;
+    try {
+      const response = await fetch(`${rowBase()}${this.rowUrl}&row=${row}`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      msg = unpackMessage(new Uint8Array(await response.arrayBuffer()));
+    } catch (error) {
+      if (ticket !== this.clickTicket) return;
+      this.clicked.classList.remove("lc-loading");
+      this.clickedCaption.textContent = this.text.clicked_failed;
+      return;
+    }
+    if (ticket !== this.clickTicket) return;  // a later click won
+    const x = msg.arrays.x, code = msg.arrays.code;
+    const recon = this.decoder.decode(Float64Array.from(code));
+    const [c, h, w] = this.outShape, plane = h * w;
+    const err = new Float32Array(plane);
+    let sq = 0;
+    for (let i = 0; i < x.length; i++) {
+      const r = Math.min(1, Math.max(0, recon[i]));
+      sq += (x[i] - r) * (x[i] - r);
+      err[i % plane] += Math.abs(x[i] - r) / c;
+    }
+    this.paint(this.thumbs.original, x, [c, h, w]);
+    this.paint(this.thumbs.reconstruction, recon, [c, h, w]);
+    this.paintHeat(this.thumbs.error, err, w, h);
+    const zs = Array.from(code.slice(0, 6), (v) => v.toFixed(2)).join(", ");
+    this.clickedCaption.textContent = fmt(this.text.clicked_caption, {
+      label: this.classes.names[msg.header.label], index: row,
+      z: zs + (code.length > 6 ? ", …" : ""), mse: (sq / x.length).toFixed(4) });
+    this.lastClicked = { row, x, recon, mse: sq / x.length };  // for tests
+    this.clicked.classList.remove("lc-loading");
+    this.clicked.dataset.shown = String(row);
+    this.stats.clickMs = performance.now() - t0;
+  }
+
+  paint(target, pixels, shape) {
+    const ctx = target.getContext("2d");
+    const img = ctx.createImageData(shape[2], shape[1]);
+    imageToRGBA(pixels, shape, img.data);
+    ctx.putImageData(img, 0, 0);
+  }
+
+  paintHeat(target, values, w, h) {
+    // the server's imaging.heatmap: five anchors on a fixed 0…1 scale
+    const ctx = target.getContext("2d");
+    const img = ctx.createImageData(w, h);
+    for (let i = 0; i < w * h; i++) {
+      const pos = Math.min(1, Math.max(0, values[i])) * (HEAT.length - 1);
+      const lo = Math.min(HEAT.length - 2, Math.floor(pos)), f = pos - lo;
+      for (let k = 0; k < 3; k++)
+        img.data[4 * i + k] = Math.round(HEAT[lo][k] * (1 - f) + HEAT[lo + 1][k] * f);
+      img.data[4 * i + 3] = 255;
+    }
+    ctx.putImageData(img, 0, 0);
   }
 
   // ------------------------------------------------------------ geometry
@@ -782,7 +886,11 @@ export class LatentCanvas {
       this.row = null;
     }
     this.positionChanged(true);
-    this.send({ kind: "click", z: Array.from(this.z), row: this.row });
+    const event = { kind: "click", z: Array.from(this.z), row: this.row };
+    if (!this.rowUrl) { this.send(event); return; }
+    // the image first, then the event (which only updates the address bar): a class
+    // clicking at once must not queue every image behind every session's rerun
+    this.showClicked(this.row).finally(() => this.send(event));
   }
 
   codeOf(row) {
@@ -951,6 +1059,12 @@ export class LatentCanvas {
       setTimeout(() => URL.revokeObjectURL(a.href), 1000);
     }, "image/png");
   }
+}
+
+function rowBase() {
+  // the server's root, as app_lib.server_root tells the page, else the site's root
+  const base = (window.__streamlit && window.__streamlit.BACKEND_BASE_URL) || window.location.origin;
+  return base.endsWith("/") ? base : `${base}/`;
 }
 
 const INSTANCES = new WeakMap();

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from ae_core.data import load_dataset
 from ae_core.io import load_model
 from ae_core.pretrained import find_pretrained
 from tests.browser.driver import VIEWPORT, CanvasDriver
@@ -74,13 +75,27 @@ def test_moving_over_the_map_previews_the_image_under_the_pointer(explore, page)
 
 @pytest.mark.parametrize("model", ["pretrained:digits-vae-2d", HIGH_DIM])
 def test_clicking_a_point_shows_its_original_and_reconstruction(explore, page, model):
+    """The page shows the clicked image, decodes its reconstruction itself, and both are
+    the library's: the original is the dataset's image, the reconstruction is the model's
+    ``reconstruct`` of it (to 1e-4), and the MSE beside them is theirs."""
     driver = explore(model=model)
     row = driver.visible_rows(1, seed=7)[0]
     page.mouse.click(*driver.point(row))
     driver.wait_text(f"index {row} ·")
-    for alt in ("original", "reconstruction", "per-pixel error"):
-        assert page.locator(f'img[alt="{alt}"]').first.is_visible()
+    page.wait_for_function(f"() => window.__latentCanvas.clicked.dataset.shown === '{row}'")
+    for part in ("original", "reconstruction", "error"):
+        assert page.locator(f'canvas.lc-thumb-image[data-part="{part}"]').is_visible()
     assert driver.read("c.row") == row
+    x = np.array(driver.read("Array.from(c.lastClicked.x)"), dtype=np.float32)
+    shown = np.array(driver.read("Array.from(c.lastClicked.recon)"), dtype=np.float32)
+    image = load_dataset("digits").x_test[row].numpy()
+    np.testing.assert_array_equal(x, image.ravel())
+    if model.startswith("pretrained:"):
+        expected = load_model(find_pretrained(model.split(":", 1)[1]).path).reconstruct(
+            image[None]).detach().numpy().ravel()
+        np.testing.assert_allclose(shown, expected, atol=1e-4)
+        mse = float(np.mean((image.ravel() - np.clip(expected, 0, 1)) ** 2))
+        assert driver.read("c.lastClicked.mse") == pytest.approx(mse, abs=1e-6)
     code = driver.read(f"Array.from(c.codes ? c.codeOf({row}) : [c.xy[2*{row}], c.xy[2*{row}+1]])")
     assert driver.position() == pytest.approx(code)
     assert "exactly the code of image" in driver.read("c.verdictNote.textContent")
@@ -237,13 +252,15 @@ def test_a_projector_shows_map_image_sliders_and_the_clicked_image_without_scrol
         boxes = {name: page.locator(selector).first.bounding_box() for name, selector in {
             "map": "canvas.lc-canvas", "image": "canvas.lc-image",
             "last slider": "input.lc-range >> nth=-1",
-            "original": '[data-testid=stHtml] img[alt="original"], '
-                        '[data-testid=stHtml] img[alt="원본"]'}.items()}
+            "original": 'canvas.lc-thumb-image[data-part="original"]'}.items()}
         for name, box in boxes.items():
             assert box["y"] >= 0 and box["y"] + box["height"] <= 720, (name, box)
             assert box["x"] + box["width"] <= 1280, (name, box)
         assert boxes["original"]["x"] > boxes["map"]["x"] + boxes["map"]["width"]  # beside it
         assert driver.read("c.row") == 5
+        page.wait_for_function("() => window.__latentCanvas.clicked.dataset.shown === '5'")
+        label = {"en": "original", "ko": "원본"}[lang]
+        assert page.locator("figure.lc-thumb figcaption").first.inner_text() == label
     finally:
         context.close()
 

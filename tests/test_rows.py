@@ -1,0 +1,62 @@
+"""The click route (``app_lib.rows``): a map row's original and exact code, and nothing else."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode
+
+import numpy as np
+import pytest
+from starlette.requests import Request
+
+from ae_core.binpack import unpack
+from app_lib import cache, catalog, maps, rows
+
+MODEL = "pretrained:digits-ae-2d"
+
+
+@pytest.fixture
+def opened():
+    choice = catalog.find_choice("digits", MODEL)
+    record = maps.opened("digits", choice, "test")
+    url = rows.row_url("digits", choice, "test", record.map_header["map_id"])
+    return choice, record, url
+
+
+def get(query: str):
+    """The route's answer to ``GET /_latent/row?<query>`` (the app's route, as mounted)."""
+    assert rows.route().path == f"/{rows.PATH}"
+    scope = {"type": "http", "method": "GET", "path": f"/{rows.PATH}",
+             "query_string": query.encode(), "headers": []}
+    return rows.endpoint(Request(scope))
+
+
+def test_a_row_comes_back_as_the_image_and_its_exact_code(opened):
+    choice, record, url = opened
+    response = get(url.split("?", 1)[1] + "&row=17")
+    assert response.status_code == 200
+    header, arrays = unpack(response.body)
+    assert header == {"row": 17, "label": int(record.space.labels[17])}
+    data = cache.get_dataset("digits")
+    np.testing.assert_array_equal(arrays["x"], cache.image_at(data, "test", 17))
+    np.testing.assert_array_equal(arrays["code"], record.space.codes[17])
+    # the page's reconstruction from this code is the model's own reconstruction
+    model = cache.get_model("digits", choice)
+    np.testing.assert_allclose(model.decode(arrays["code"])[0],
+                               model.reconstruct(arrays["x"][None])[0], atol=1e-5)
+
+
+@pytest.mark.parametrize("change", [
+    {"row": "360"}, {"row": "-1"}, {"row": "x"}, {"map": "another version"},
+    {"split": "nope"}, {"model": "pretrained:no-such-model"}, {"dataset": "upload:mine"},
+    {"dataset": "../../etc"},
+])
+def test_anything_but_a_row_of_an_opened_map_is_refused(opened, change):
+    _, _, url = opened
+    query = dict(parse_qsl(url.split("?", 1)[1]))
+    assert get(urlencode({**query, "row": "3"})).status_code == 200
+    assert get(urlencode({**query, "row": "3", **change})).status_code == 404
+
+
+def test_a_session_upload_has_no_row_address():
+    choice = catalog.find_choice("digits", MODEL)
+    assert rows.row_url("upload:mine", choice, "test", "m") is None
