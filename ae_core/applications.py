@@ -9,7 +9,7 @@ choice takes an explicit seed. Never imports Streamlit.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from ae_core.errors import ConfigError, DataError
 from ae_core.imaging import png_bytes, to_uint8
 from ae_core.metrics import _np, per_image_squared_error, psnr, psnr_per_image
 from ae_core.noise import NOISES, corrupt
+from ae_core.tasks import Context, context
 from ae_core.threads import torch_threads
 
 # --------------------------------------------------------------------------- training helpers
@@ -48,15 +49,14 @@ units die (never fire again) in the first epochs."""
 
 def train_sparse_comparison(x: Any, image_shape: Sequence[int], units: int = 64,
                             epochs: int = 40, seed: int = 0,
-                            on_trainer: Callable[[int, str, Any], None] | None = None,
-                            should_stop: Callable[[], bool] | None = None) -> dict[str, Any]:
+                            ctx: Context | None = None) -> dict[str, Any]:
     """L1, KL and no-penalty single-layer models on the same data and seed.
 
-    ``on_trainer(index, name, trainer)`` is called before each model trains (to
-    report progress or attach a stop). When ``should_stop()`` turns True the
-    models trained so far are returned (the one being trained as of its last
-    finished epoch) and the rest are skipped.
+    ``ctx`` hears the progress (a third of it a model) and may stop: the models trained so
+    far are returned (the one being trained as of its last finished epoch) and the rest are
+    skipped.
     """
+    ctx = context(ctx)
     from ae_core.models import build_model, make_config
     from ae_core.training import TrainConfig, Trainer
 
@@ -65,14 +65,14 @@ def train_sparse_comparison(x: Any, image_shape: Sequence[int], units: int = 64,
     out = {}
     with one_thread():
         for i, (name, (variant, settings, train)) in enumerate(SPARSE_COMPARISON.items()):
-            if should_stop is not None and should_stop():
+            if ctx.stop_requested:
                 break
             model = build_model(make_config(variant, input_shape=shape, latent_dim=units,
                                             **settings), seed=seed)
             trainer = Trainer(model, TrainConfig(epochs=epochs, device="cpu", seed=seed,
                                                  **{**SPARSE_TRAIN, **train}))
-            if on_trainer is not None:
-                on_trainer(i, name, trainer)
+            n = len(SPARSE_COMPARISON)
+            ctx.part(i / n, 1 / n).watch(trainer)
             trainer.fit(images)
             out[name] = model
     return out
@@ -231,17 +231,13 @@ def threshold_report(scores: Any, is_anomaly: Any, threshold: float) -> dict[str
 
 def train_normal_model(x_normal: Any, image_shape: Sequence[int], latent_dim: int = 8,
                        hidden: Sequence[int] = (64,), epochs: int = 30, seed: int = 0,
-                       on_epoch: Callable[[float], None] | None = None,
-                       should_stop: Callable[[], bool] | None = None,
-                       on_trainer: Callable[[Any], None] | None = None,
+                       ctx: Context | None = None,
                        arch: str = "mlp", loss: str = "bce", batch_size: int = 64,
                        lr: float = 5e-3, **model_options: Any):
     """A small autoencoder fitted on normal images only (seconds on digits).
 
-    ``on_epoch(fraction_done)`` reports progress; ``should_stop()`` returning True
-    ends training early (the model so far is returned). ``on_trainer(trainer)`` is
-    called once before training, e.g. to attach ``TaskContext.watch`` (progress
-    and a stop within a batch). Other keyword arguments go to the model config.
+    ``ctx`` hears the progress and may stop the training within a batch (the model keeps
+    its last finished epoch). Other keyword arguments go to the model config.
     """
     from ae_core.models import build_model, make_config
     from ae_core.training import TrainConfig, Trainer
@@ -256,16 +252,7 @@ def train_normal_model(x_normal: Any, image_shape: Sequence[int], latent_dim: in
     trainer = Trainer(model, TrainConfig(epochs=int(epochs), batch_size=int(batch_size),
                                          lr=float(lr), seed=seed, device="cpu",
                                          warmup_steps=0))
-
-    def report(tr) -> None:
-        if on_epoch is not None:
-            on_epoch(tr.progress)
-        if should_stop is not None and should_stop():
-            tr.stop()
-
-    trainer.add_callback("on_epoch_end", report)
-    if on_trainer is not None:
-        on_trainer(trainer)
+    context(ctx).watch(trainer)
     with one_thread():
         trainer.fit(x)
     return model
@@ -392,27 +379,24 @@ def compress(model: Any, x_fit: Any, x: Any, bits: int,
 
 def rate_psnr(models: Mapping[str, Any], x_fit: Any, x: Any, bits: Sequence[int],
               fitted_ranges: Mapping[str, tuple[Any, Any]] | None = None,
-              on_model: Callable[[int, int], None] | None = None,
-              should_stop: Callable[[], bool] | None = None
-              ) -> dict[str, list[tuple[float, float]]]:
+              ctx: Context | None = None) -> dict[str, list[tuple[float, float]]]:
     """Per model, (bytes per image, mean PSNR dB) at each bit depth.
 
     Each model encodes ``x_fit`` (for its quantiser range, unless given in
-    ``fitted_ranges``) and ``x`` once for all bit depths. ``on_model(done, total)``
-    reports progress; when ``should_stop()`` turns True the models done so far
-    are returned.
+    ``fitted_ranges``) and ``x`` once for all bit depths. ``ctx`` hears the progress (a
+    model at a time) and may stop: the models done so far are returned.
     """
+    ctx = context(ctx)
     out: dict[str, list[tuple[float, float]]] = {}
     for i, (name, model) in enumerate(models.items()):
-        if should_stop is not None and should_stop():
+        if ctx.stop_requested:
             break
         given = (fitted_ranges or {}).get(name)
         lo, hi = given if given is not None else code_range(model.encode(x_fit))
         codes = model.encode(x)
         out[name] = [(bytes_per_image(model.latent_dim, b),
                       psnr(x, _decode_quantized(model, codes, b, lo, hi))) for b in bits]
-        if on_model is not None:
-            on_model(i + 1, len(models))
+        ctx.progress((i + 1) / len(models))
     return out
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from ae_core.io import atomic_write
 from ae_core.paths import user_cache
+from ae_core.tasks import Context, context
 
 CACHE_DIR_ENV = "AE_CACHE_DIR"
 MAX_FILES = 32
@@ -115,18 +116,18 @@ class CodeCache:
 
 
 def encode_in_batches(encode: Callable[[object], np.ndarray], images, batch: int = 4096,
-                      progress: Callable[[float], None] | None = None,
-                      should_stop: Callable[[], bool] | None = None) -> np.ndarray | None:
-    """``encode(images)`` a batch at a time, reporting the fraction done; None if stopped.
+                      ctx: Context | None = None) -> np.ndarray | None:
+    """``encode(images)`` a batch at a time, reporting the fraction done to ``ctx``; None if
+    stopped.
 
     A map of 70k images takes a while to encode on a CPU: in pieces, the app can show
     how far it is and stop it between two batches.
     """
+    ctx = context(ctx)
     parts = []
     for start in range(0, len(images), batch):
-        if should_stop is not None and should_stop():
+        if ctx.stop_requested:
             return None
         parts.append(np.asarray(encode(images[start:start + batch]), dtype=np.float32))
-        if progress is not None:
-            progress(min(start + batch, len(images)) / max(len(images), 1))
+        ctx.progress(min(start + batch, len(images)) / max(len(images), 1))
     return np.ascontiguousarray(np.concatenate(parts) if parts else np.zeros((0, 0), np.float32))

@@ -116,22 +116,49 @@ class Context:
             fraction, text, samples = self.fraction, self.text, list(self._samples)
         return fraction, text, estimate_eta(samples, now)
 
-    def watch(self, trainer, text: str | None = None, start: float = 0.0,
-              span: float = 1.0) -> None:
+    def part(self, start: float, span: float) -> Context:
+        """This context as one stage of the work sees it (one model of several): the stage's
+        progress 0..1 lands on ``start .. start + span`` here; the stop is shared."""
+        return _Part(self, start, span)
+
+    def watch(self, trainer, text: str | None = None) -> None:
         """Mirror a :class:`~ae_core.training.Trainer`'s progress here and stop it on request.
 
-        The trainer's progress maps onto ``start + span * progress`` (one model of several).
         Checked after every batch, so a stop takes effect within one batch.
         """
 
         def on_batch(tr) -> None:
-            self.progress(start + span * tr.progress, text)
+            self.progress(tr.progress, text)
             if self.stop_requested:
                 tr.stop()
 
         trainer.add_callback("on_batch_end", on_batch)
         if self.stop_requested:
             trainer.stop()
+
+
+class _Part(Context):
+    """A stage of a :class:`Context`'s work (see :meth:`Context.part`)."""
+
+    def __init__(self, whole: Context, start: float, span: float) -> None:
+        self._whole, self._start, self._span = whole, start, span
+
+    def progress(self, fraction: float, text: str | None = None) -> None:
+        self._whole.progress(self._start + self._span * min(max(float(fraction), 0.0), 1.0),
+                             text)
+
+    def seen(self) -> None:
+        self._whole.seen()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._whole.stop_requested
+
+    def request_stop(self) -> None:
+        self._whole.request_stop()
+
+    def read(self) -> tuple[float, str, float | None]:
+        return self._whole.read()
 
 
 def context(ctx: Context | None) -> Context:

@@ -169,8 +169,7 @@ def encoding_task(dataset: str, choice: ModelChoice, split: str):
     def encode(ctx) -> bool:
         x, _ = split_data(data, split)
         model = get_model(dataset, choice)
-        codes = codecache.encode_in_batches(model.encode, x, progress=ctx.progress,
-                                            should_stop=lambda: ctx.stop_requested)
+        codes = codecache.encode_in_batches(model.encode, x, ctx=ctx)
         return codes is not None and codecache.CodeCache().save(key, codes)
 
     return ("encode-map", key), encode

@@ -32,7 +32,7 @@ def _trainer(dataset: str, normal: tuple[int, ...]):
 
     def train(ctx):
         return train_normal_model(x, shape, latent_dim=ANOMALY_LATENT_DIM, hidden=ANOMALY_HIDDEN,
-                                  epochs=anomaly_epochs(dataset), on_trainer=ctx.watch)
+                                  epochs=anomaly_epochs(dataset), ctx=ctx)
 
     return train
 

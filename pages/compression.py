@@ -54,9 +54,7 @@ def _sweeper(dataset: str):
             ranges[name] = code_range(model.encode(fit))
             ctx.progress(0.5 * len(ranges) / len(methods))
         methods = {name: methods[name] for name in ranges}
-        curves = rate_psnr(methods, fit, x, BITS, fitted_ranges=ranges,
-                           on_model=lambda done, total: ctx.progress(0.5 + 0.5 * done / total),
-                           should_stop=lambda: ctx.stop_requested)
+        curves = rate_psnr(methods, fit, x, BITS, fitted_ranges=ranges, ctx=ctx.part(0.5, 0.5))
         return {"methods": {name: methods[name] for name in curves}, "ranges": ranges,
                 "curves": curves, "png": mean_png_bytes(x)}
 

@@ -41,20 +41,9 @@ def _trainer(dataset: str):
     """The task function training the three comparison models, with progress and stop."""
     data = cache.get_dataset(dataset)
     x, shape = data.x_train[:SPARSE_FIT_MAX], data.image_shape
-    n_models = 3
 
     def train(ctx):
-        def attach(index: int, name: str, trainer) -> None:
-            def on_batch(tr) -> None:
-                ctx.progress((index + tr.progress) / n_models)
-                if ctx.stop_requested:
-                    tr.stop()
-
-            trainer.add_callback("on_batch_end", on_batch)
-
-        return train_sparse_comparison(x, shape, SPARSE_UNITS, sparse_epochs(dataset),
-                                       on_trainer=attach,
-                                       should_stop=lambda: ctx.stop_requested)
+        return train_sparse_comparison(x, shape, SPARSE_UNITS, sparse_epochs(dataset), ctx=ctx)
 
     return train
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import ae_core.applications
 from ae_core.pretrained import find_pretrained
-from ae_core.tasks import DONE, STOPPED, TASKS
+from ae_core.tasks import DONE, STOPPED, TASKS, Context
 from app_lib.applications import anomaly_task_key, compression_task_key, sparse_task_key
 from tests.test_app_compare import values
 from tests.test_app_pages import APP, assert_clean
@@ -208,6 +208,30 @@ def test_feature_learning_label_efficiency():
 # ------------------------------------------------------------------ stop keeps a usable model
 
 
+class _Held(Context):
+    """The task's context, passed on, that also hands every trainer it watches to ``attach``."""
+
+    def __init__(self, inner: Context, attach) -> None:
+        self._inner, self._attach = inner, attach
+
+    def progress(self, fraction, text=None) -> None:
+        self._inner.progress(fraction, text)
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._inner.stop_requested
+
+    def request_stop(self) -> None:
+        self._inner.request_stop()
+
+    def part(self, start, span) -> Context:
+        return _Held(self._inner.part(start, span), self._attach)
+
+    def watch(self, trainer, text=None) -> None:
+        self._inner.watch(trainer, text)
+        self._attach(trainer)
+
+
 def _gated(monkeypatch, name: str, hold_after_epochs: int, index: int | None = None):
     """Wrap ``ae_core.applications.<name>`` so its training pauses after some epochs.
 
@@ -223,14 +247,15 @@ def _gated(monkeypatch, name: str, hold_after_epochs: int, index: int | None = N
         if tr.epoch >= hold_after_epochs:
             gate.wait(60)
 
-    def wrapped(*args, on_trainer=None, **kwargs):
-        def attach(*a):
-            if on_trainer is not None:
-                on_trainer(*a)
-            if index is None or a[0] == index:
-                a[-1].add_callback("on_epoch_end", hold)
+    def wrapped(*args, ctx=None, **kwargs):
+        trainers = []
 
-        return real(*args, on_trainer=attach, **kwargs)
+        def attach(trainer) -> None:  # the page's function hands each trainer to its context
+            if index is None or len(trainers) == index:
+                trainer.add_callback("on_epoch_end", hold)
+            trainers.append(trainer)
+
+        return real(*args, ctx=_Held(ctx, attach), **kwargs)
 
     monkeypatch.setattr(ae_core.applications, name, wrapped)
     return gate, seen

@@ -15,6 +15,7 @@ from ae_core import applications as app
 from ae_core.data import load_dataset
 from ae_core.errors import ConfigError, DataError
 from ae_core.metrics import anomaly_auroc, psnr, roc_curve_points
+from ae_core.tasks import Context
 
 
 @pytest.fixture(scope="module")
@@ -95,12 +96,27 @@ def test_threshold_report_and_roc_against_scikit_learn():
     assert nothing["precision"] == 1.0 and nothing["recall"] == 0.0
 
 
+class Recorder(Context):
+    """A context that keeps every fraction reported and asks for a stop at ``stop_at``."""
+
+    def __init__(self, stop_at: float = 2.0):
+        super().__init__()
+        self.seen: list[float] = []
+        self.stop_at = stop_at
+
+    def progress(self, fraction, text=None):
+        super().progress(fraction, text)
+        self.seen.append(fraction)
+        if fraction >= self.stop_at - 1e-9:
+            self.request_stop()
+
+
 def test_an_ae_trained_on_one_class_flags_the_others(digits):
     normal = app.normal_mask(digits.y_train, [0])
-    seen = []
+    ctx = Recorder()
     model = app.train_normal_model(digits.x_train[normal], digits.image_shape, latent_dim=4,
-                                   epochs=40, on_epoch=seen.append)
-    assert seen and seen[-1] == pytest.approx(1.0)
+                                   epochs=40, ctx=ctx)
+    assert ctx.seen and ctx.seen[-1] == pytest.approx(1.0)
     scores = app.anomaly_scores(model, digits.x_test)
     is_anomaly = ~app.normal_mask(digits.y_test, [0])
     assert anomaly_auroc(scores, is_anomaly) > 0.9
@@ -188,14 +204,10 @@ def test_sparse_comparison_kl_pulls_activations_towards_rho(digits):
     assert torch.get_num_threads() >= 1
 
 
-def test_train_normal_model_hands_out_its_trainer_and_a_stop_keeps_finished_epochs(digits):
+def test_train_normal_model_stops_on_its_context_and_keeps_finished_epochs(digits):
     x = digits.x_train[app.normal_mask(digits.y_train, [1])]
-
-    def stop_after_two(trainer):
-        trainer.add_callback("on_epoch_end", lambda tr: tr.stop() if tr.epoch == 2 else None)
-
     model = app.train_normal_model(x, digits.image_shape, latent_dim=4, epochs=50,
-                                   on_trainer=stop_after_two)
+                                   ctx=Recorder(stop_at=2 / 50))  # at the end of epoch 2
     assert len(model.history) == 2
     assert np.isfinite(app.anomaly_scores(model, digits.x_test)).all()
 
@@ -209,17 +221,10 @@ def test_train_normal_model_passes_architecture_settings_to_the_model(digits):
 
 
 def test_sparse_comparison_stops_between_and_within_models(digits):
-    calls = []
-
-    def on_trainer(index, name, trainer):
-        calls.append((index, name))
-        if index == 1:   # the KL model stops after its first epoch
-            trainer.add_callback("on_epoch_end", lambda tr: tr.stop())
-
+    ctx = Recorder(stop_at=1 / 3 + 1 / 15)  # the KL model (a third each) after 1 of 5 epochs
     models = app.train_sparse_comparison(digits.x_train[:300], digits.image_shape, units=8,
-                                         epochs=5, on_trainer=on_trainer,
-                                         should_stop=lambda: len(calls) == 2)
-    assert calls == [(0, "sparse_l1"), (1, "sparse_kl")]
+                                         epochs=5, ctx=ctx)
+    assert ctx.seen == sorted(ctx.seen) and max(ctx.seen) < 2 / 3
     assert list(models) == ["sparse_l1", "sparse_kl"]
     assert len(models["sparse_l1"].history) == 5 and len(models["sparse_kl"].history) == 1
 
@@ -269,8 +274,6 @@ def test_compress_and_rate_psnr_reuse_a_fitted_range_and_stop_between_models(dig
                                  fitted_ranges={"a": fitted, "b": app.code_range(
                                      pca2.encode(digits.x_train))})
     assert full["a"][1][1] == pytest.approx(psnr(x, app.compress(pca8, digits.x_train, x, 4)))
-    seen = []
-    part = app.rate_psnr({"a": pca8, "b": pca2}, digits.x_train, x, [2, 4],
-                         on_model=lambda done, total: seen.append((done, total)),
-                         should_stop=lambda: len(seen) == 1)
-    assert list(part) == ["a"] and part["a"] == full["a"] and seen == [(1, 2)]
+    ctx = Recorder(stop_at=0.5)
+    part = app.rate_psnr({"a": pca8, "b": pca2}, digits.x_train, x, [2, 4], ctx=ctx)
+    assert list(part) == ["a"] and part["a"] == full["a"] and ctx.seen == [0.5]

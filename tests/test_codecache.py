@@ -127,12 +127,24 @@ def test_encoding_in_batches_reports_progress_and_stops_between_batches():
     import numpy as np
 
     from ae_core.codecache import encode_in_batches
+    from ae_core.tasks import Context
+
+    class Recorder(Context):
+        def __init__(self, stop_after: int = 0):
+            super().__init__()
+            self.seen: list[float] = []
+            self.stop_after = stop_after
+
+        def progress(self, fraction, text=None):
+            self.seen.append(fraction)
+            if len(self.seen) == self.stop_after:
+                self.request_stop()
 
     images = np.arange(10, dtype=np.float32).reshape(10, 1)
-    seen: list[float] = []
-    codes = encode_in_batches(lambda x: x * 2, images, batch=4, progress=seen.append)
-    assert np.array_equal(codes, images * 2) and seen == [0.4, 0.8, 1.0]
+    ctx = Recorder()
+    codes = encode_in_batches(lambda x: x * 2, images, batch=4, ctx=ctx)
+    assert np.array_equal(codes, images * 2) and ctx.seen == [0.4, 0.8, 1.0]
     calls: list[int] = []
     stopped = encode_in_batches(lambda x: calls.append(len(x)) or x, images, batch=4,
-                                should_stop=lambda: len(calls) == 2)
+                                ctx=Recorder(stop_after=2))
     assert stopped is None and calls == [4, 4]  # nothing after the stop was encoded
