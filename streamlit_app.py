@@ -2,7 +2,7 @@
 
 ``streamlit run app.py`` serves this script (``app.py`` is the server: see there).
 It only wires the shell: the URL-backed session state, the shared sidebar and
-the page list (``app_lib.nav.PAGES``); every page lives in ``pages/``.
+the page list (``app_lib.nav.PAGES``); every page lives in ``app_pages/``.
 """
 
 import streamlit as st
@@ -16,6 +16,5 @@ page = nav.navigation()
 st.html(style.CSS)
 sidebar.render()
 state.begin_page()
-with state.shell():
-    page.run()
+page.run()
 state.sync_url()

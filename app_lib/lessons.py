@@ -175,5 +175,5 @@ def load_all(lang: str, pages: Collection[str] | None = None, root: Path | None 
 
 
 def page_name(path: str) -> str:
-    """``pages/explore.py`` → ``explore``: how a lesson names a page."""
+    """``app_pages/explore.py`` → ``explore``: how a lesson names a page."""
     return Path(path).stem

@@ -8,7 +8,6 @@ back after every run, so the address bar always names the exact view:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
@@ -25,7 +24,6 @@ _LOADED = "_url_loaded"
 _PAGE_PARAMS = "_page_params"
 _URL_EXTRA = "_url_extra"
 _URL_SELECTION = "_url_selection"
-_IN_SHELL = "_in_shell"
 
 
 @dataclass(frozen=True)
@@ -64,20 +62,6 @@ def load_from_url() -> None:
     st.session_state[_PAGE_PARAMS] = {k: v for k, v in params.items() if k not in URL_KEYS}
     st.session_state[_URL_SELECTION] = current()
     st.session_state[_LOADED] = True
-
-
-@contextmanager
-def shell():
-    """Marks a page run as started by ``app.py`` (see ``nav.require_shell``)."""
-    st.session_state[_IN_SHELL] = True
-    try:
-        yield
-    finally:
-        st.session_state[_IN_SHELL] = False
-
-
-def in_shell() -> bool:
-    return bool(st.session_state.get(_IN_SHELL))
 
 
 def url_param(name: str, sel: Selection) -> str | None:

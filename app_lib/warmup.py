@@ -76,7 +76,7 @@ def default_view() -> tuple[str, str]:
 def prepare(dataset: str, model_key: str, split: str = "test") -> float:
     """Fill the Explore page's caches for one map; returns the seconds it took.
 
-    Same calls, same arguments as the page (``pages/explore.py``), so the
+    Same calls, same arguments as the page (``app_pages/explore.py``), so the
     page's first run finds every entry ready.
     """
     start = time.perf_counter()
@@ -137,30 +137,9 @@ def start(job: Callable[[], tuple[str, str, float]] | None = None) -> threading.
     return thread
 
 
-def navigation_from_the_start() -> bool:
-    """Tell Streamlit now that the app uses ``st.navigation``; returns whether it could.
-
-    Until some run calls ``st.navigation``, Streamlit treats the ``pages/`` folder as
-    old-style automatic pages: the very first visit to ``/explore`` runs that page alone,
-    which waits for the warm-up's torch import before ``nav.require_shell`` reruns it
-    through the shell. Cleared here, the first visit runs the shell at once. Streamlit's
-    own flag, which ``st.navigation`` clears on its first call: if a later Streamlit drops
-    it, nothing breaks (``nav.require_shell`` still reroutes that first visit).
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:
-        return False
-    if not hasattr(PagesManager, "uses_pages_directory"):
-        return False
-    PagesManager.uses_pages_directory = False
-    return True
-
-
 @asynccontextmanager
 async def lifespan(_app) -> AsyncIterator[None]:
     """``st.App`` lifespan: start the warm-up and let the server accept visitors at once."""
     sys.setswitchinterval(SWITCH_INTERVAL)
-    navigation_from_the_start()
     start()
     yield

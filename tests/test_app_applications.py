@@ -27,11 +27,11 @@ def open_app(page: str, state: dict | None = None, **params: str) -> AppTest:
     at.switch_page(page)
     return at.run()
 
-DENOISING = "pages/denoising.py"
-ANOMALY = "pages/anomaly.py"
-SPARSE = "pages/sparse.py"
-COMPRESSION = "pages/compression.py"
-FEATURES = "pages/features.py"
+DENOISING = "app_pages/denoising.py"
+ANOMALY = "app_pages/anomaly.py"
+SPARSE = "app_pages/sparse.py"
+COMPRESSION = "app_pages/compression.py"
+FEATURES = "app_pages/features.py"
 
 pytestmark = pytest.mark.skipif(
     find_pretrained("digits-denoising-16d") is None or find_pretrained("digits-ae-2d") is None,

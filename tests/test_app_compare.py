@@ -13,8 +13,8 @@ from ae_core.pretrained import find_pretrained
 from tests.conftest import mnist_dir
 from tests.test_app_pages import assert_clean, open_app
 
-COMPARE = "pages/compare.py"
-GAPS = "pages/gaps.py"
+COMPARE = "app_pages/compare.py"
+GAPS = "app_pages/gaps.py"
 
 pytestmark = pytest.mark.skipif(
     find_pretrained("digits-ae-2d") is None or find_pretrained("digits-vae-2d") is None,

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from app_lib.i18n import language_of
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-HOME = "pages/home.py"
+HOME = "app_pages/home.py"
 TITLE = {"en": "What does an autoencoder learn?", "ko": "오토인코더는 무엇을 배울까요?"}
 
 

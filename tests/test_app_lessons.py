@@ -16,7 +16,7 @@ from app_lib.lessons import load_all, page_name
 from app_lib.nav import PAGES
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-LESSONS_PAGE = "pages/lessons.py"
+LESSONS_PAGE = "app_pages/lessons.py"
 PAGE_NAMES = {page_name(p.path) for p in PAGES}
 TITLES = {page_name(p.path): p.title_key for p in PAGES}
 PAGE_HEADINGS = {"home": "home.title", "explore": "explore.title", "compare": "compare.title",

@@ -25,8 +25,8 @@ from app_lib.nav import PAGES
 from tests.conftest import mnist_dir
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-EXPLORE = "pages/explore.py"
-HOME = "pages/home.py"
+EXPLORE = "app_pages/explore.py"
+HOME = "app_pages/home.py"
 HAS_16D = find_pretrained("digits-denoising-16d") is not None
 
 

@@ -16,9 +16,9 @@ from ae_core import binpack
 from ae_core.store import ModelStore
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-TRAIN = "pages/train.py"
-MODELS = "pages/models.py"
-DATA = "pages/data.py"
+TRAIN = "app_pages/train.py"
+MODELS = "app_pages/models.py"
+DATA = "app_pages/data.py"
 
 
 @pytest.fixture(autouse=True)

@@ -60,12 +60,13 @@ def test_the_train_page_s_live_map_uses_the_class_palette():
 @pytest.mark.skipif(find_pretrained("digits-ae-2d") is None
                     or find_pretrained("digits-vae-2d") is None,
                     reason="the shipped digits 2-D models are missing")
-@pytest.mark.parametrize("page", ["pages/compare.py", "pages/gaps.py", "pages/explore.py"])
+@pytest.mark.parametrize("page", ["app_pages/compare.py", "app_pages/gaps.py",
+                                  "app_pages/explore.py"])
 def test_every_class_chart_of_a_page_uses_the_class_palette(page):
     at = open_app(page)
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     seen = _assert_palette(specs, DIGITS)
-    if page != "pages/explore.py":   # Explore's map may be drawn without Plotly
+    if page != "app_pages/explore.py":   # Explore's map may be drawn without Plotly
         assert seen >= 10
     bars = [tr for spec in specs for tr in spec["data"]
             if tr.get("type") == "bar" and list(tr.get("x") or []) == DIGITS]

@@ -45,7 +45,7 @@ def test_the_prompt_says_how_much_is_really_missing(monkeypatch, tmp_path):
     monkeypatch.setenv("AE_DATA_DIR", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update({"lang": "en", "dataset": "mnist", "model": "pca:2"})
-    at.switch_page("pages/compression.py")
+    at.switch_page("app_pages/compression.py")
     at.run()
     assert not at.exception
     [prompt] = [i.value for i in at.info if "to download" in i.value]

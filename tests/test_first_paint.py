@@ -35,7 +35,7 @@ warmup.map_drawn = lambda: seen.append(sorted(m for m in ("torch", "scipy", "skl
 at = AppTest.from_file("streamlit_app.py", default_timeout=120)
 for key, value in {"lang": "en", "dataset": "digits", "model": %r}.items():
     at.query_params[key] = value
-at.switch_page("pages/explore.py")
+at.switch_page("app_pages/explore.py")
 at.run()
 print(json.dumps({"seen": seen, "errors": [str(e.value) for e in at.exception],
                   "components": len(at.get("bidi_component"))}))

@@ -20,7 +20,7 @@ from ae_core.io import model_from_bytes, model_to_bytes
 from ae_core.store import DamagedModel, ModelStore
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-MODELS = "pages/models.py"
+MODELS = "app_pages/models.py"
 
 
 def tiny():

@@ -72,7 +72,7 @@ def test_the_command_line_offers_its_parameter_and_builds_its_config(wobble, cap
 
 
 def test_the_train_form_offers_it_with_its_parameter(wobble):
-    at = open_page("pages/train.py")
+    at = open_page("app_pages/train.py")
     assert not at.exception
     assert "wobble" in at.selectbox(key="tr_variant").options
     assert not [w for w in at.number_input if w.key == "tr_wobble"]
@@ -107,7 +107,7 @@ def test_every_page_listing_autoencoders_lists_it_and_its_flags_keep_it_off_the_
     assert "digits-wobble-3d" in listed and not listed["digits-wobble-3d"].is_vae
     assert "wobble" not in variants_with(denoising=True)  # the Denoising page's models
     assert not has_capability("wobble", "probabilistic") and has_capability("vae", "probabilistic")
-    at = open_page("pages/anomaly.py")
+    at = open_page("app_pages/anomaly.py")
     assert not at.exception
     assert any("digits-wobble-3d" in o for o in at.selectbox(key="anom_source").options)
 

@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 
 from app_lib import cache, catalog, maps, warmup
 from app_lib.i18n import current_language, language, t
@@ -127,7 +126,6 @@ def test_the_lifespan_starts_the_warm_up_without_waiting_for_it(monkeypatch):
         return "digits", "pca:2", 0.0
 
     monkeypatch.setattr(warmup, "prepare_default", slow)
-    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)  # a fresh process
     switched: list[float] = []
     monkeypatch.setattr(warmup.sys, "setswitchinterval", switched.append)
 
@@ -142,14 +140,6 @@ def test_the_lifespan_starts_the_warm_up_without_waiting_for_it(monkeypatch):
     finish.set()
     assert entered == [True]  # inside the lifespan while the warm-up still runs
     assert switched == [warmup.SWITCH_INTERVAL]  # the server hands the GIL round sooner
-    # the first visit to /explore runs the shell at once, not pages/explore.py alone
-    assert PagesManager.uses_pages_directory is False
-
-
-def test_a_streamlit_without_the_pages_folder_flag_still_starts(monkeypatch):
-    monkeypatch.delattr(PagesManager, "uses_pages_directory")
-    assert warmup.navigation_from_the_start() is False
-    assert not hasattr(PagesManager, "uses_pages_directory")
 
 
 def test_the_warm_up_refuses_an_unknown_model():
@@ -161,7 +151,7 @@ def test_the_warm_up_imports_everything_the_shell_and_the_explore_page_import():
     """``MODULES`` is kept by hand: whatever the first page imports from this repo must
     already be loaded by the warm-up, or the first visitor pays for it."""
     wanted = set()
-    for path in ("streamlit_app.py", "pages/explore.py"):
+    for path in ("streamlit_app.py", "app_pages/explore.py"):
         for node in ast.walk(ast.parse((REPO / path).read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and \
                     node.module.split(".")[0] in ("app_lib", "ae_core"):

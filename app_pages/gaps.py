@@ -29,7 +29,7 @@ from ae_core.sampling import (
     score_samples,
     train_classifier,
 )
-from app_lib import cache, catalog, figures, messages, nav, widgets
+from app_lib import cache, catalog, figures, messages, widgets
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, chart_margin, class_color, class_colors, point_size
 from app_lib.i18n import bound, class_names, t
@@ -311,5 +311,4 @@ def main() -> None:
         messages.show(error, "error.model")
 
 
-nav.require_shell()
 main()

@@ -9,7 +9,7 @@ import streamlit as st
 from ae_core.applications import anomaly_scores, normal_mask, threshold_report, train_normal_model
 from ae_core.errors import AECoreError
 from ae_core.metrics import anomaly_auroc, roc_curve_points
-from app_lib import cache, catalog, figures, messages, nav, widgets
+from app_lib import cache, catalog, figures, messages, widgets
 from app_lib.applications import (
     ANOMALY_HIDDEN,
     ANOMALY_LATENT_DIM,
@@ -183,5 +183,4 @@ def main() -> None:
     _map(codes, scores, flags, threshold, data.y_test.numpy(), names)
 
 
-nav.require_shell()
 main()

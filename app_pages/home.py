@@ -49,5 +49,4 @@ def main() -> None:
                          icon=page.icon)
 
 
-nav.require_shell()
 main()

@@ -149,5 +149,4 @@ def main() -> None:
     _step(lesson)
 
 
-nav.require_shell()
 main()

@@ -25,7 +25,7 @@ from ae_core.imaging import png_bytes
 from ae_core.latent import fit_projection
 from ae_core.pretrained import list_pretrained
 from ae_core.tasks import FAILED, STOPPED, TASKS
-from app_lib import cache, catalog, figures, messages, nav, widgets
+from app_lib import cache, catalog, figures, messages, widgets
 from app_lib.background import task_panel
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, chart_margin, chart_title, class_color, point_size
@@ -312,5 +312,4 @@ def main() -> None:
         messages.show(error, "error.model")
 
 
-nav.require_shell()
 main()

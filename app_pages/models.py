@@ -8,7 +8,7 @@ import streamlit as st
 
 from ae_core.errors import AECoreError
 from ae_core.store import ModelStore, safe_name, validate_name
-from app_lib import catalog, dates, messages, nav, sidebar
+from app_lib import catalog, dates, messages, sidebar
 from app_lib.i18n import current_language, t, variant_name
 
 CONFIRM_KEY = "_models_confirm_delete"
@@ -159,7 +159,6 @@ def _upload(store: ModelStore) -> None:
             _changed(t("models.imported", name=stored.name))
 
 
-nav.require_shell()
 store = ModelStore()
 st.title(t("models.title"))
 st.caption(t("models.caption", path=store.root))

@@ -14,7 +14,7 @@ from ae_core.applications import (
 )
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
-from app_lib import cache, messages, nav, widgets
+from app_lib import cache, messages, widgets
 from app_lib.applications import (
     SPARSE_FIT_MAX,
     SPARSE_UNITS,
@@ -160,5 +160,4 @@ def main() -> None:
             _features(model, which, t(f"sparse.obj.{name}"), dead[name])
 
 
-nav.require_shell()
 main()

@@ -21,7 +21,7 @@ from ae_core.errors import AECoreError, error_kind
 from ae_core.imaging import png_bytes, tile
 from ae_core.store import safe_name
 from ae_core.tasks import DONE, FAILED, TASKS, Context
-from app_lib import catalog, messages, nav
+from app_lib import catalog, messages
 from app_lib.background import task_panel
 from app_lib.i18n import t
 
@@ -171,7 +171,6 @@ def _saved(library: DatasetLibrary) -> None:
             st.rerun()
 
 
-nav.require_shell()
 library = DatasetLibrary()
 st.title(t("data.title"))
 st.caption(t("data.caption"))

@@ -21,7 +21,7 @@ from ae_core.jobs import JobRefused, default_model_name
 from ae_core.models import VARIANTS, has_capability
 from ae_core.presets import PRESETS
 from ae_core.store import NameReserved
-from app_lib import cache, canvas, catalog, messages, nav, sidebar, state
+from app_lib import cache, canvas, catalog, messages, sidebar, state
 from app_lib import jobs as app_jobs
 from app_lib import train_view as tv
 from app_lib.background import poll
@@ -335,13 +335,12 @@ def job_view(job, control: bool) -> None:
     if snap.model_name and st.button(t("train.explore"), key="train_explore",
                                      on_click=_open_in_explore,
                                      args=(snap.spec.dataset, snap.model_name)):
-        st.switch_page("pages/explore.py")
+        st.switch_page("app_pages/explore.py")
     _finish_once(job.id)
 
 
 # ------------------------------------------------------------------ page
 
-nav.require_shell()
 sel = state.current()
 st.title(t("train.title"))
 st.caption(t("train.caption"))

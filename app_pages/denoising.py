@@ -10,7 +10,7 @@ from ae_core.applications import NOISE_RANGES, denoise_grid, prepare_upload, psn
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
 from ae_core.models import variants_with
-from app_lib import cache, catalog, messages, nav, widgets
+from app_lib import cache, catalog, messages, widgets
 from app_lib.applications import models_of, sample_rows, strip_png
 from app_lib.catalog import ModelChoice
 from app_lib.figures import PALETTE, chart_margin, chart_title
@@ -125,5 +125,4 @@ def main() -> None:
         messages.show(error, "apps.error")
 
 
-nav.require_shell()
 main()

@@ -8,7 +8,7 @@ import streamlit as st
 from ae_core import PCAEmbedder
 from ae_core.applications import label_efficiency
 from ae_core.errors import AECoreError
-from app_lib import cache, catalog, messages, nav, widgets
+from app_lib import cache, catalog, messages, widgets
 from app_lib.applications import background, features_task_key, models_of
 from app_lib.figures import PALETTE, chart_margin, chart_title
 from app_lib.i18n import bound, t
@@ -88,5 +88,4 @@ def main() -> None:
                   for name, row in result.items()], hide_index=True, width="stretch")
 
 
-nav.require_shell()
 main()

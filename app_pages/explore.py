@@ -24,7 +24,7 @@ from ae_core.imaging import error_image, gif_bytes, png_bytes
 from ae_core.latent import codes_csv_bytes, codes_npy_bytes
 from ae_core.mapstore import MapRecord
 from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
-from app_lib import canvas, catalog, explorer, figures, maps, messages, nav, rows, state, warmup
+from app_lib import canvas, catalog, explorer, figures, maps, messages, rows, state, warmup
 from app_lib.background import task_panel
 from app_lib.i18n import bound, class_names, dataset_title, t
 
@@ -236,5 +236,4 @@ def main() -> None:
     export_view(sel, choice, space, names)
 
 
-nav.require_shell()
 main()

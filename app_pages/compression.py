@@ -9,7 +9,7 @@ from ae_core import PCAEmbedder
 from ae_core.applications import code_range, compress, mean_png_bytes, rate_psnr
 from ae_core.errors import AECoreError
 from ae_core.metrics import psnr
-from app_lib import cache, catalog, messages, nav, widgets
+from app_lib import cache, catalog, messages, widgets
 from app_lib.applications import (
     background,
     compression_task_key,
@@ -92,5 +92,4 @@ def main() -> None:
                                              psnr=f"{psnr(x, recon):.1f}"))
 
 
-nav.require_shell()
 main()
