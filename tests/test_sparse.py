@@ -203,3 +203,48 @@ def test_the_stroke_measure_separates_the_shipped_features_from_templates(name):
     assert feature_locality(templates).max() < STROKES
     features = feature_weights(model, "decoder")
     assert np.median(template_similarity(features, templates)) < 0.45
+
+
+@pytest.mark.mnist
+def test_the_sparse_page_inspects_the_shipped_mnist_models(monkeypatch):
+    """The Sparse page on MNIST lists both shipped models and draws every one of their 196
+    units (bars, ρ = 0.1 line, feature strip); the L1 / KL / no-penalty comparison, which
+    trains on the page, is left out (it returns no models here)."""
+    if mnist_dir() is None:
+        pytest.skip("MNIST files not found (set AE_DATA_DIR)")
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    import ae_core.applications
+    from ae_core.tasks import TASKS
+    from app_lib.applications import sparse_task_key
+    from tests.test_app_pages import APP, assert_clean
+
+    monkeypatch.setenv("AE_DATA_DIR", str(mnist_dir()))
+    monkeypatch.setattr(ae_core.applications, "train_sparse_comparison", lambda *a, **k: {})
+    TASKS.forget(sparse_task_key("mnist"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"], at.query_params["dataset"] = "en", "mnist"
+    at.switch_page("app_pages/sparse.py")
+    try:
+        at.run()
+        assert_clean(at)
+        models = at.selectbox(key="sparse_model")
+        assert models.options == [f"{MNIST_KL} · shipped", f"{MNIST_L1} · shipped"]
+        for key, mean in ((MNIST_KL, 0.1), (MNIST_L1, None)):
+            models.set_value(f"pretrained:{key}").run()
+            assert_clean(at)
+            metrics = {m.label: m.value for m in at.metric}
+            assert metrics["units firing per image"].endswith("/ 196")
+            bars = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                        if "Mean activation" in c.proto.spec)
+            assert len(bars["data"][0]["x"]) == 196
+            lines = [a.get("text", "") for a in bars["layout"].get("annotations", [])]
+            if mean is not None:
+                assert abs(float(metrics["mean activation"]) - mean) < 0.5 * mean
+                assert "ρ = 0.1" in lines
+            assert any(img.caption.startswith("decoder columns")
+                       for el in at.get("image") for img in el.proto.imgs)
+    finally:
+        TASKS.forget(sparse_task_key("mnist"))
