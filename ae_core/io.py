@@ -27,6 +27,7 @@ from safetensors.torch import save as st_save
 
 from ae_core.errors import AECoreError, ModelFileError
 from ae_core.models import AEConfig, AutoEncoder, build_model, config_from_dict
+from ae_core.models.config import MAX_MODEL_NUMBERS
 from ae_core.paths import SUFFIX, atomic_write  # noqa: F401  (their home; kept importable here)
 from ae_core.version import __version__
 
@@ -35,7 +36,7 @@ FORMAT_VERSION = "1"
 EXTRA_PREFIX = "extra."
 MAX_HEADER_BYTES = 16 * 1024 * 1024
 MAX_FILE_BYTES = 512 * 1024 * 1024
-MAX_PARAMETERS = MAX_FILE_BYTES // 4
+MAX_PARAMETERS = MAX_MODEL_NUMBERS
 """Most numbers (weights and buffers) a model config may describe: 134 million, 512 MiB as
 float32, i.e. the most any accepted file (``MAX_FILE_BYTES``) can hold at full precision.
 The largest models the app and CLI train are far below it: Hinton's 1000-500-250-30 deep

@@ -132,6 +132,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "이 파일이 설명하는 모델은 수 {count:,}개로 이루어져, 모델이 가질 수 있는 "
               "최대치 {limit:,}개보다 큽니다. 아무것도 읽기 전에 거부했습니다.",
     },
+    "err.config.too_big": {
+        "en": "This model would hold {count:,} numbers, more than the {limit:,} a model file "
+              "may hold, so it could never be saved: choose fewer or narrower layers.",
+        "ko": "이 모델은 수 {count:,}개로 이루어져 모델 파일이 담을 수 있는 최대치 {limit:,}개보다 "
+              "커서 저장할 수 없습니다. 층의 수나 너비를 줄이세요.",
+    },
     "err.model_file.metadata": {
         "en": "This model file's description is damaged: its field “{field}” does not have "
               "the type Latent Explorer writes. Download the model again from where it was made.",
@@ -1166,6 +1172,16 @@ STRINGS: dict[str, dict[str, str]] = {
                          "ko": "{where}: 앱에 '{page}' 페이지가 없습니다."},
     "lessons.err.param": {"en": "{where}: the page '{page}' does not read '{param}'.",
                           "ko": "{where}: '{page}' 페이지는 '{param}' 값을 읽지 않습니다."},
+    # ----- presentation mode (app_lib.present)
+    "present.toggle": {"en": "Presentation mode", "ko": "발표 모드"},
+    "present.help": {
+        "en": "For a projector: hides this sidebar and the notes, enlarges the text. "
+              "Esc or “Exit presentation” at the top right brings them back.",
+        "ko": "프로젝터용 화면: 이 사이드바와 설명을 숨기고 글자를 키웁니다. "
+              "Esc 키나 오른쪽 위의 ‘발표 모드 끝내기’로 돌아옵니다.",
+    },
+    "present.exit": {"en": "Exit presentation", "ko": "발표 모드 끝내기"},
+    "present.exit_help": {"en": "Back to the normal view (Esc)", "ko": "일반 화면으로 (Esc)"},
 }
 
 

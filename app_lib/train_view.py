@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 from ae_core.errors import ConfigError
 from ae_core.jobs import JobSpec
 from ae_core.latent import LatentSpace, browser_map
-from ae_core.models import config_class, make_config, model_fields
+from ae_core.models import check_size, config_class, make_config, model_fields
 from ae_core.models.config import ConfigField, config_fields
 from ae_core.presets import DEFAULT_PRESET, PRESETS, preset_for, resolve_preset
 from ae_core.training import TrainConfig
@@ -130,7 +130,7 @@ def build_spec(form: dict[str, Any], dataset: str, input_shape: tuple[int, ...])
     for f in variant_fields(variant):
         if shown(f, form):
             model[f.name] = _config_value(f, form[f.form_key])
-    make_config(variant, **model)
+    check_size(make_config(variant, **model))  # a model too big to save is refused now
     train = {"epochs": int(form["epochs"]), "batch_size": int(form["batch"]),
              "lr": float(form["lr"]), "seed": int(form["seed"]),
              "weight_decay": float(form["weight_decay"]), "schedule": form["schedule"],

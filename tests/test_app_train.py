@@ -82,6 +82,7 @@ def test_a_short_training_runs_to_the_end_and_the_model_appears_everywhere():
     ("tr_hidden", "12, x", "Hidden layer sizes"),
     ("tr_weight_decay", 2.0, "weight decay"),
     ("tr_shift", 8, "too large for 8×8 images"),
+    ("tr_hidden", "8192, 8192, 8192, 8192", "more than the 134,217,728 a model file may hold"),
 ])
 def test_absurd_values_are_refused_with_a_message(key, value, says):
     at = open_page(TRAIN)

@@ -171,3 +171,21 @@ def test_extras_too_large_are_refused_from_the_header(monkeypatch):
     monkeypatch.setattr(model_io, "MAX_EXTRA_NUMBERS", 10)
     with pytest.raises(ModelFileError, match="extra numbers"):
         model_from_bytes(_with_extras({"probe_codes": torch.zeros(2, 5, 2)}))
+
+
+def test_a_config_too_big_to_save_is_refused_before_anything_is_allocated():
+    """Training such a model would end in a file no load accepts: it is refused up front,
+    counted on torch's meta device (a real build would allocate 1.6 GB here)."""
+    from ae_core import build_model, make_config
+    from ae_core.errors import ConfigError
+    from ae_core.models import MAX_MODEL_NUMBERS, parameter_count
+
+    config = make_config("vanilla", input_shape=(1, 8, 8), hidden=(8192,) * 4)
+    assert parameter_count(config) > MAX_MODEL_NUMBERS == MAX_PARAMETERS
+    with pytest.raises(ConfigError) as refused:
+        build_model(config)
+    assert refused.value.code == "config.too_big"
+    assert refused.value.params["count"] == parameter_count(config)
+    small = make_config("vanilla", input_shape=(1, 8, 8), hidden=(16,))
+    built = build_model(small).state_dict().values()
+    assert parameter_count(small) == sum(t.numel() for t in built)

@@ -16,7 +16,7 @@ import torch
 
 from ae_core.errors import ConfigError
 from ae_core.models.base import AutoEncoder
-from ae_core.models.config import AEConfig, ConfigField, config_fields
+from ae_core.models.config import MAX_MODEL_NUMBERS, AEConfig, ConfigField, config_fields
 from ae_core.models.denoising import DenoisingAE, DenoisingConfig
 from ae_core.models.sparse_kl import SparseKLAE, SparseKLConfig
 from ae_core.models.sparse_l1 import SparseL1AE, SparseL1Config
@@ -83,11 +83,34 @@ def config_from_dict(data: dict[str, Any]) -> AEConfig:
     return config_class(data["variant"]).from_dict(data)
 
 
+def parameter_count(config: AEConfig) -> int:
+    """Numbers (weights and buffers) the config's model holds, counted on torch's ``meta``
+    device: nothing is allocated."""
+    with torch.device("meta"):
+        return sum(t.numel() for t in model_class(config.variant)(config).state_dict().values())
+
+
+def check_size(config: AEConfig) -> int:
+    """The config's number count; raises ``ConfigError`` above ``MAX_MODEL_NUMBERS``."""
+    count = parameter_count(config)
+    if count > MAX_MODEL_NUMBERS:
+        raise ConfigError(f"This model would hold {count:,} numbers, more than the "
+                          f"{MAX_MODEL_NUMBERS:,} a model file may hold: choose fewer or "
+                          "narrower layers, or smaller images.", code="config.too_big",
+                          count=count, limit=MAX_MODEL_NUMBERS)
+    return count
+
+
 def build_model(config: AEConfig, seed: int | None = 0) -> AutoEncoder:
-    """Instantiate the variant; ``seed`` fixes the initial weights without touching global RNG."""
+    """Instantiate the variant; ``seed`` fixes the initial weights without touching global RNG.
+
+    A config too large to save (``check_size``) is refused before anything is allocated;
+    ``seed=None`` builds without that check (the model files' header check counts on its
+    own, and builds on the ``meta`` device)."""
     cls = model_class(config.variant)
     if seed is None:
         return cls(config)
+    check_size(config)
     # the global RNG is shared by all threads: hold it while seeding and initialising
     with _SEED_LOCK, torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
@@ -95,9 +118,9 @@ def build_model(config: AEConfig, seed: int | None = 0) -> AutoEncoder:
 
 
 __all__ = [
-    "VAE", "VARIANTS", "AEConfig", "AutoEncoder", "DenoisingAE",
-    "DenoisingConfig", "SparseKLAE", "SparseKLConfig", "SparseL1AE", "SparseL1Config",
-    "VAEConfig", "VanillaAE", "VanillaConfig", "build_model", "config_class",
-    "config_from_dict", "has_capability", "make_config", "model_class", "model_fields",
+    "VAE", "VARIANTS", "AEConfig", "AutoEncoder", "DenoisingAE", "DenoisingConfig",
+    "SparseKLAE", "SparseKLConfig", "SparseL1AE", "SparseL1Config", "VAEConfig", "VanillaAE",
+    "VanillaConfig", "build_model", "check_size", "config_class", "config_from_dict",
+    "has_capability", "make_config", "model_class", "model_fields", "parameter_count",
     "variant_names", "variants_with",
 ]

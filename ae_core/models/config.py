@@ -26,6 +26,10 @@ MAX_LATENT = 1024
 MAX_WIDTH = 8192
 MAX_LAYERS = 10
 MAX_SIDE = 256
+MAX_MODEL_NUMBERS = 128 * 1024 * 1024
+"""Most numbers (weights and buffers) a model may hold: 134 million, 512 MiB as float32, the
+most a model file may hold (``ae_core.io.MAX_FILE_BYTES``). A config beyond it is refused
+before training, since its model could be trained but never saved or loaded."""
 
 
 def setting(default: Any, doc: str, *, label: str | None = None, help: str | None = None,
