@@ -65,7 +65,7 @@ export class LatentCanvas {
   constructor(parent) {
     this.root = el("div", "lc-root", parent);
     this.root.latentCanvas = this;
-    this.stats = { decodes: 0, decodeMs: [], frames: 0, renderMs: [], events: [] };
+    this.stats = { decodes: 0, decodeMs: [], frames: 0, renderMs: [], events: [], loads: [] };
     this.view = null;
     this.mapId = null;
     this.mountId = null;
@@ -1076,6 +1076,10 @@ export default function latentCanvas({ data, parentElement, setTriggerValue }) {
     INSTANCES.set(parentElement, canvas);
   }
   canvas.trigger = setTriggerValue;
-  if (data) canvas.load(data, unpackMessage, createDecoder);
+  if (data) {
+    const t0 = performance.now();
+    if (canvas.load(data, unpackMessage, createDecoder))
+      canvas.stats.loads.push({ at: t0, ms: performance.now() - t0 });
+  }
   window.__latentCanvas = canvas;  // the last mounted canvas: for benchmarks and tests
 }
