@@ -5,16 +5,15 @@ This file is the server. Streamlit finds the ``st.App`` below and serves
 visitor. Its lifespan starts ``app_lib.warmup``, which loads the default
 dataset and model and draws the default map while the server starts, so the
 first visitor does not wait for torch, the data and the codes. Its routes answer over
-plain HTTP: ``app_lib.rows`` a click on the Explore map with that image,
-``app_lib.classroom_http`` a class (the teacher's view, pushed to each student's page).
+plain HTTP: ``app_lib.rows`` a click on the Explore map with that image, ``app_lib.encode``
+a drawing on the pad for a model whose encoder the page cannot run.
 """
 
 import streamlit as st
 from starlette.middleware import Middleware
 
-from app_lib import classroom_http, pixel_ratio, rows, server_root, warmup
+from app_lib import encode, pixel_ratio, rows, server_root, warmup
 
-app = st.App("streamlit_app.py", lifespan=warmup.lifespan,
-             routes=[rows.route(), *classroom_http.routes()],
+app = st.App("streamlit_app.py", lifespan=warmup.lifespan, routes=[rows.route(), encode.route()],
              middleware=[Middleware(server_root.ServerRoot),
                          Middleware(pixel_ratio.ClientHints)])

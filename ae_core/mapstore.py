@@ -36,7 +36,7 @@ import numpy as np
 from ae_core.latent import LatentSpace, Projection, Window
 from ae_core.paths import atomic_write, user_cache
 
-FORMAT = "map-record-v1"
+FORMAT = "map-record-v2"
 MAX_FILES = 24
 """Records kept (least recently used deleted): a 10k-point 2-D map with a conv decoder is
 about 1 MB, a 70k-point one 2 MB."""
@@ -51,8 +51,10 @@ class MapRecord:
     """One opened map: its latent space, the canvas's map and decoder, the dataset's facts.
 
     ``decoder`` is ``(spec, weights)`` as :func:`ae_core.webdecoder.program_parts` gives
-    it, or None when the page cannot run this model's decoder. ``facts`` holds the
-    dataset's ``class_names``, ``meta`` and ``image_shape`` and the map's ``n_train``.
+    it, or None when the page cannot run this model's decoder; ``encoder`` is the same for
+    the encoder (:func:`ae_core.webdecoder.encoder_parts`: the drawing pad encodes in the
+    page), or None. ``facts`` holds the dataset's ``class_names``, ``meta`` and
+    ``image_shape`` and the map's ``n_train``.
     """
 
     space: LatentSpace
@@ -60,6 +62,7 @@ class MapRecord:
     map_arrays: dict[str, np.ndarray]
     decoder: tuple[dict[str, Any], dict[str, np.ndarray]] | None
     facts: dict[str, Any]
+    encoder: tuple[dict[str, Any], dict[str, np.ndarray]] | None = None
 
 
 def records_dir() -> Path:
@@ -124,10 +127,13 @@ def to_bytes(record: MapRecord) -> bytes:
     arrays |= {f"map.{k}": v for k, v in record.map_arrays.items()}
     spec, weights = record.decoder if record.decoder is not None else (None, {})
     arrays |= {f"decoder.{k}": v for k, v in weights.items()}
+    enc_spec, enc_weights = record.encoder if record.encoder is not None else (None, {})
+    arrays |= {f"encoder.{k}": v for k, v in enc_weights.items()}
     w = space.window
     info = {"format": FORMAT, "prior": bool(space.prior),
             "explained": list(space.projection.explained), "window": [w.x0, w.x1, w.y0, w.y1],
-            "map_header": record.map_header, "decoder": spec, "facts": record.facts}
+            "map_header": record.map_header, "decoder": spec, "encoder": enc_spec,
+            "facts": record.facts}
     arrays["info"] = np.frombuffer(json.dumps(info, default=_json_default).encode(), np.uint8)
     buf = io.BytesIO()
     np.savez(buf, **{k: np.ascontiguousarray(v) for k, v in arrays.items()})
@@ -153,7 +159,9 @@ def from_bytes(data: bytes) -> MapRecord:
     map_arrays = {k[4:]: v for k, v in arrays.items() if k.startswith("map.")}
     weights = {k[8:]: v for k, v in arrays.items() if k.startswith("decoder.")}
     decoder = (info["decoder"], weights) if info["decoder"] is not None else None
-    return MapRecord(space, info["map_header"], map_arrays, decoder, info["facts"])
+    enc_weights = {k[8:]: v for k, v in arrays.items() if k.startswith("encoder.")}
+    encoder = (info["encoder"], enc_weights) if info.get("encoder") is not None else None
+    return MapRecord(space, info["map_header"], map_arrays, decoder, info["facts"], encoder)
 
 
 def _json_default(value: Any) -> Any:

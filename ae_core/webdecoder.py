@@ -9,13 +9,21 @@ constant at inference folded away (batch norm into the layer before it, dropout 
 - ``linear``: ``y = W x + b`` on a flat vector (``W`` is out × in, row-major);
 - ``act``: an element-wise activation (relu, elu, gelu, tanh, sigmoid);
 - ``convT``: a 3×3, stride-2, padding-1 transposed convolution with output padding;
-- ``conv``: a 3×3, stride-1, padding-1 convolution.
+- ``conv``: a 3×3, padding-1 convolution, stride 1 (the decoders' last layer) or 2 (the
+  encoders' layers, ``"stride": 2`` with the output size ``oh`` × ``ow``).
 
 Tensors are laid out channel-major (C, H, W), as PyTorch does, so ``Unflatten`` is a
 no-op. :func:`run_program` is the NumPy reference of the same program: tests hold it
 against the model's own ``decode`` and the browser's implementation against both.
 PCA decodes with one ``linear`` op (its inverse transform). Anything else is refused
 with :class:`UnsupportedDecoder`, and the page falls back to decoding on the server.
+
+The encoder is lowered the same way (:func:`encoder_program`): the Explore page's drawing
+pad encodes what a student draws on every stroke, in the page when it can. Its
+``Flatten`` is a no-op in the same layout; the latent head follows the encoder's layers
+(a VAE's μ rows only: the code its maps show), then the code activation (sigmoid for
+sparse KL, ReLU for sparse L1). PCA encodes with one ``linear`` op, ``W (x − mean)``.
+:func:`run_encoder` is the NumPy reference.
 """
 
 from __future__ import annotations
@@ -63,6 +71,14 @@ class DecoderProgram:
         self.ops.append(op)
 
 
+class EncoderProgram(DecoderProgram):
+    """Ops from one image (C, H, W), flattened channel-major, to its code of ``latent_dim``."""
+
+    def __init__(self, input_shape: tuple[int, ...], latent_dim: int):
+        super().__init__(int(latent_dim), tuple(int(v) for v in input_shape))
+        self.input_shape = self.output_shape
+
+
 # ------------------------------------------------------------------ lowering
 
 
@@ -74,14 +90,54 @@ def decoder_program(embedder: Any) -> DecoderProgram:
         raise UnsupportedDecoder(f"no decoder to lower on {type(embedder).__name__}")
     config = embedder.config
     program = DecoderProgram(int(config.latent_dim), tuple(config.input_shape))
-    shape: tuple[int, ...] = (int(config.latent_dim),)
-    layers = list(embedder.decoder.net)
+    shape = _lower_layers(program, list(embedder.decoder.net), (int(config.latent_dim),))
+    if config.output == "sigmoid":
+        program.ops.append({"op": "act", "fn": "sigmoid"})
+    if math.prod(shape) != math.prod(program.output_shape):
+        raise UnsupportedDecoder(f"decoder ends in shape {shape}, not {program.output_shape}")
+    _check_size(program)
+    return program
+
+
+def encoder_program(embedder: Any) -> EncoderProgram:
+    """Lower an autoencoder's encoder and latent head (or PCA's transform) to a program from
+    an image (C, H, W) to its code: the same code as ``embedder.encode``."""
+    if hasattr(embedder, "pca"):
+        return _pca_encoder(embedder)
+    if not hasattr(embedder, "encoder") or not hasattr(embedder, "head"):
+        raise UnsupportedDecoder(f"no encoder to lower on {type(embedder).__name__}")
+    config = embedder.config
+    d = int(config.latent_dim)
+    program = EncoderProgram(tuple(int(v) for v in config.input_shape), d)
+    shape = _lower_layers(program, list(embedder.encoder.net), program.input_shape)
+    head = embedder.head
+    if type(head).__name__ != "Linear" or head.out_features not in (d, 2 * d):
+        raise UnsupportedDecoder(f"the page cannot run the latent head {head}")
+    if math.prod(shape) != head.in_features:
+        raise UnsupportedDecoder(f"encoder ends in shape {shape}, not {head.in_features}")
+    # a VAE's head gives μ then log σ² (``chunk(2)``): its code is μ, the first d rows
+    w, b = _tensor(head.weight)[:d], _bias(head, head.out_features)[:d]
+    program.add({"op": "linear", "in": head.in_features, "out": d}, w=w, b=b)
+    code_act = getattr(embedder, "code_act", None)
+    if code_act is not None and type(code_act).__name__ != "Identity":
+        _lower_layers(program, [code_act], (d,))
+    _check_size(program)
+    return program
+
+
+def _lower_layers(program: DecoderProgram, layers: list[Any],
+                  shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Append ``layers`` (a ``Sequential``'s, in order) as ops; returns the shape they end in."""
     i = 0
     while i < len(layers):
         layer, following = layers[i], layers[i + 1] if i + 1 < len(layers) else None
         name = type(layer).__name__
         if name in ("Dropout", "Identity"):
             pass
+        elif name == "Flatten":
+            if tuple(int(v) for v in (layer.start_dim, layer.end_dim)) != (1, -1):
+                raise UnsupportedDecoder(f"the page cannot run {layer}")
+            shape = (math.prod(shape),)  # channel-major data is already flat
         elif name == "Unflatten":
             shape = tuple(int(s) for s in layer.unflattened_size)
         elif name == "Linear":
@@ -100,17 +156,12 @@ def decoder_program(embedder: Any) -> DecoderProgram:
             shape = _lower_conv(program, layer, following, shape)
             if _is_batch_norm(following, "BatchNorm2d"):
                 i += 1
-        elif name.lower() in ACTIVATIONS or name in ("ReLU", "ELU", "GELU", "Tanh", "Sigmoid"):
+        elif name in ("ReLU", "ELU", "GELU", "Tanh", "Sigmoid"):
             program.ops.append(_activation_op(layer))
         else:
             raise UnsupportedDecoder(f"the page cannot run a {name} layer")
         i += 1
-    if config.output == "sigmoid":
-        program.ops.append({"op": "act", "fn": "sigmoid"})
-    if math.prod(shape) != math.prod(program.output_shape):
-        raise UnsupportedDecoder(f"decoder ends in shape {shape}, not {program.output_shape}")
-    _check_size(program)
-    return program
+    return shape
 
 
 def _pca_program(pca_embedder: Any) -> DecoderProgram:
@@ -127,10 +178,35 @@ def _pca_program(pca_embedder: Any) -> DecoderProgram:
     return program
 
 
+def _pca_encoder(pca_embedder: Any) -> EncoderProgram:
+    """PCA's transform, ``z = W (x − mean)`` with ``W`` the components (whitened: divided
+    by the square roots of their variances), as one linear op."""
+    pca = pca_embedder._fitted()
+    w = np.asarray(pca.components_, dtype=np.float64)  # (k, D)
+    if getattr(pca, "whiten", False):
+        w = w / np.sqrt(pca.explained_variance_)[:, None]
+    mean = np.asarray(pca.mean_, dtype=np.float64)
+    program = EncoderProgram(tuple(int(s) for s in pca_embedder.image_shape),
+                             int(pca_embedder.latent_dim))
+    program.add({"op": "linear", "in": w.shape[1], "out": w.shape[0]}, w=w, b=-(w @ mean))
+    _check_size(program)
+    return program
+
+
 def _check_size(program: DecoderProgram) -> None:
     if program.parameters > MAX_PARAMETERS:
-        raise UnsupportedDecoder(f"decoder has {program.parameters:,} weights, more than the "
+        part = "encoder" if isinstance(program, EncoderProgram) else "decoder"
+        raise UnsupportedDecoder(f"{part} has {program.parameters:,} weights, more than the "
                                  f"{MAX_PARAMETERS:,} a page is sent")
+
+
+def encoder_parts(embedder: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+    """The encoder as :func:`program_parts` packs it (prefix ``enc:``), or None when the page
+    cannot run it (then the server encodes a drawing)."""
+    try:
+        return program_parts(encoder_program(embedder), prefix="enc:")
+    except UnsupportedDecoder:
+        return None
 
 
 def _tensor(t: Any) -> np.ndarray:
@@ -178,16 +254,19 @@ def _lower_conv_transpose(program: DecoderProgram, layer: Any, bn: Any,
 
 def _lower_conv(program: DecoderProgram, layer: Any, bn: Any,
                 shape: tuple[int, ...]) -> tuple[int, int, int]:
-    _require_conv_geometry(layer, stride=1)
+    stride = int(layer.stride[0])
+    _require_conv_geometry(layer, stride=stride if stride in (1, 2) else 1)
     c_in, h, w = shape
     c_out = layer.out_channels
     weight, bias = _tensor(layer.weight), _bias(layer, c_out)  # weight: (c_out, c_in, 3, 3)
     if _is_batch_norm(bn, "BatchNorm2d"):
         scale, shift = _bn_scale_shift(bn)
         weight, bias = weight * scale[:, None, None, None], bias * scale + shift
-    program.add({"op": "conv", "cin": c_in, "cout": c_out, "ih": h, "iw": w}, w=weight,
-                b=bias)
-    return c_out, h, w
+    op = {"op": "conv", "cin": c_in, "cout": c_out, "ih": h, "iw": w}
+    if stride == 2:  # the encoders' downsampling: ceil(side / 2)
+        op |= {"stride": 2, "oh": (h - 1) // 2 + 1, "ow": (w - 1) // 2 + 1}
+    program.add(op, w=weight, b=bias)
+    return c_out, op.get("oh", h), op.get("ow", w)
 
 
 def _require_conv_geometry(layer: Any, stride: int) -> None:
@@ -215,6 +294,12 @@ def run_program(program: DecoderProgram, codes: Any) -> np.ndarray:
     """Decode ``codes`` (N, d) with the program in NumPy (float64): the page's reference."""
     z = np.asarray(codes, dtype=np.float64).reshape(-1, program.latent_dim)
     return np.stack([_run_one(program, row) for row in z]).reshape(-1, *program.output_shape)
+
+
+def run_encoder(program: EncoderProgram, images: Any) -> np.ndarray:
+    """Encode ``images`` (N, C, H, W) with the program in NumPy (float64): the page's reference."""
+    x = np.asarray(images, dtype=np.float64).reshape(-1, math.prod(program.input_shape))
+    return np.stack([_run_one(program, row) for row in x]).reshape(-1, program.latent_dim)
 
 
 def _run_one(program: DecoderProgram, z: np.ndarray) -> np.ndarray:
@@ -265,13 +350,15 @@ def _conv_t(op, x, w, b):
 
 
 def _conv(op, x, w, b):
-    """3×3 convolution, stride 1, zero padding 1."""
-    c_in, h, wd = op["cin"], op["ih"], op["iw"]
+    """3×3 convolution, stride 1 or 2, zero padding 1."""
+    c_in, h, wd, s = op["cin"], op["ih"], op["iw"], op.get("stride", 1)
+    oh, ow = op.get("oh", h), op.get("ow", wd)
     padded = np.pad(x.reshape(c_in, h, wd), ((0, 0), (1, 1), (1, 1)))
-    out = np.zeros((op["cout"], h, wd))
+    out = np.zeros((op["cout"], oh, ow))
     for ky in range(3):
         for kx in range(3):
-            out += np.einsum("ihw,oi->ohw", padded[:, ky:ky + h, kx:kx + wd], w[:, :, ky, kx])
+            window = padded[:, ky:ky + s * oh:s, kx:kx + s * ow:s]
+            out += np.einsum("ihw,oi->ohw", window, w[:, :, ky, kx])
     return (out + b[:, None, None]).ravel()
 
 
@@ -283,4 +370,7 @@ def program_parts(program: DecoderProgram, prefix: str = "dec:"
     """The program as a JSON spec and named float32 arrays, ready for ``binpack.pack``."""
     spec = {"latent_dim": program.latent_dim, "output_shape": list(program.output_shape),
             "ops": program.ops}
+    if isinstance(program, EncoderProgram):
+        spec = {"input_shape": list(program.input_shape), "latent_dim": program.latent_dim,
+                "ops": program.ops}
     return spec, {prefix + name: t for name, t in program.tensors.items()}

@@ -29,31 +29,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "함께 제공되는 모델, 이 데이터셋으로 저장한 내 모델, 그리고 PCA(항상 사용 가능).",
     },
     "sidebar.not_cached": {"en": "to download", "ko": "내려받지 않음"},
-    # ----- a class: students follow the teacher (app_lib.classroom_ui, canvas/follow.js)
-    "class.title": {"en": "Class", "ko": "수업"},
-    "class.start": {"en": "Start a class", "ko": "수업 시작"},
-    "class.start_help": {
-        "en": "Students who open the class link see your map, point, A/B and page live.",
-        "ko": "수업 링크를 연 학생들은 내 지도, 위치, A/B, 페이지를 실시간으로 봅니다."},
-    "class.code_is": {"en": "Class code", "ko": "수업 코드"},
-    "class.qr_alt": {"en": "QR code of the class link", "ko": "수업 링크 QR 코드"},
-    "class.teacher_note": {
-        "en": "Students scan the QR code, open the link, or type the code under "
-              "\"Join a class\". They see what you do here, read-only.",
-        "ko": "학생은 QR 코드를 찍거나 링크를 열거나 \"수업 참여\"에 코드를 입력합니다. "
-              "여기서 하는 일을 읽기 전용으로 봅니다."},
-    "class.end": {"en": "End class", "ko": "수업 끝내기"},
-    "class.join_label": {"en": "Join a class: code", "ko": "수업 참여: 코드"},
-    "class.join": {"en": "Join", "ko": "참여"},
-    "class.no_such": {"en": "No open class has that code.",
-                      "ko": "그 코드로 열린 수업이 없습니다."},
-    "class.student_note": {"en": "You are in class {code}.", "ko": "수업 {code}에 참여 중입니다."},
-    "class.leave": {"en": "Leave the class", "ko": "수업 나가기"},
-    "class.following": {"en": "Following class {code}", "ko": "수업 {code} 따라가는 중"},
-    "class.detached": {"en": "Exploring on my own", "ko": "혼자 탐색하는 중"},
-    "class.detach": {"en": "Explore on my own", "ko": "혼자 탐색하기"},
-    "class.follow": {"en": "Follow again", "ko": "다시 따라가기"},
-    "class.ended": {"en": "The class has ended.", "ko": "수업이 끝났습니다."},
     "dataset.short.digits": {"en": "Digits 8×8", "ko": "손글씨 숫자 8×8"},
     "dataset.short.mnist": {"en": "MNIST digits", "ko": "MNIST 숫자"},
     "dataset.short.fashion-mnist": {"en": "Fashion-MNIST", "ko": "Fashion-MNIST"},
@@ -368,6 +343,38 @@ STRINGS: dict[str, dict[str, str]] = {
               "pixel) {mse}",
         "ko": "클래스 {label} · 번호 {index} · 코드 ({z}) · 복원 오차 (픽셀당 MSE) {mse}",
     },
+    "draw.toggle": {"en": "✎ Draw", "ko": "✎ 그리기"},
+    "draw.help": {"en": "Draw an image yourself: its code appears on the map as a ★ and its "
+                        "reconstruction beside it",
+                  "ko": "직접 그린 이미지의 코드가 지도에 ★로 나타나고 그 복원이 옆에 보입니다"},
+    "draw.title": {"en": "Draw here", "ko": "여기에 그리기"},
+    "draw.undo": {"en": "↶ Undo", "ko": "↶ 되돌리기"},
+    "draw.undo_help": {"en": "Remove the last stroke", "ko": "마지막 획 지우기"},
+    "draw.clear": {"en": "Clear", "ko": "지우기"},
+    "draw.clear_help": {"en": "Start again with an empty pad", "ko": "빈 패드로 다시 시작"},
+    "draw.input": {"en": "model input", "ko": "모델 입력"},
+    "draw.recon": {"en": "reconstruction", "ko": "복원"},
+    "draw.mark": {"en": "on the map: your drawing's code.", "ko": "지도 위: 내 그림의 코드."},
+    "draw.empty": {"en": "Draw with the mouse, a pen or a finger.",
+                   "ko": "마우스, 펜 또는 손가락으로 그리세요."},
+    "draw.reading": {"en": "code ({z}) · nearest {k} images: {count} × {label}",
+                     "ko": "코드 ({z}) · 가장 가까운 {k}개 이미지: {label} {count}개"},
+    "draw.server": {"en": "This model is encoded on the server (one request per stroke).",
+                    "ko": "이 모델은 서버에서 인코딩합니다(획마다 한 번 요청)."},
+    "draw.failed": {"en": "The drawing could not be encoded on the server.",
+                    "ko": "서버에서 그림을 인코딩하지 못했습니다."},
+    "draw.note_mnist": {
+        "en": "Prepared as MNIST was made: the ink fitted into a 20×20 box, centred by its "
+              "centre of mass in 28×28, so a drawn digit lands where real ones do.",
+        "ko": "MNIST를 만든 방식대로 준비합니다: 잉크를 20×20 상자에 맞추고 무게중심을 28×28의 "
+              "가운데에 둡니다. 그래서 그린 숫자가 실제 숫자들이 있는 곳에 놓입니다."},
+    "draw.note_digits": {
+        "en": "Prepared as these 8×8 digits were made: the ink fitted to a 32×32 field, "
+              "then each 4×4 block averaged into one pixel.",
+        "ko": "이 8×8 숫자를 만든 방식대로 준비합니다: 잉크를 32×32에 맞춘 뒤 4×4 칸마다 "
+              "평균을 내어 한 픽셀로 만듭니다."},
+    "draw.note_resize": {"en": "The pad is the image, at the dataset's size.",
+                         "ko": "패드가 곧 이미지이며, 데이터셋의 크기로 줄여 씁니다."},
     "canvas.clicked_failed": {"en": "The image could not be fetched from the server.",
                               "ko": "서버에서 이미지를 가져오지 못했습니다."},
     "canvas.slider_help": {

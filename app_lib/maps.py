@@ -57,6 +57,7 @@ def opened(dataset: str, choice: ModelChoice, split: str) -> MapRecord:
     record = stored(dataset, choice, split)
     if record is not None:
         return record
+    from ae_core.webdecoder import encoder_parts  # deferred with cache: see the module doc
     from app_lib import cache  # deferred: computing a map needs torch (see the module doc)
 
     space = cache.latent_space(dataset, choice, split)
@@ -65,7 +66,8 @@ def opened(dataset: str, choice: ModelChoice, split: str) -> MapRecord:
     facts = {"class_names": [str(c) for c in data.class_names],
              "class_names_ko": [str(c) for c in data.meta.get("class_names_ko", [])],
              "image_shape": [int(v) for v in data.image_shape], "n_train": int(data.n_train)}
-    record = MapRecord(space, header, arrays, decoder, facts)
+    encoder = cache.get_model(dataset, choice).call(encoder_parts)  # the drawing pad's
+    record = MapRecord(space, header, arrays, decoder, facts, encoder)
     key = record_key(dataset, choice, split)
     if key is not None:
         mapstore.save(key, record)

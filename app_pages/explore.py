@@ -19,12 +19,13 @@ from __future__ import annotations
 import streamlit as st
 
 from ae_core.data import DATASETS
+from ae_core.drawing import drawing_mode
 from ae_core.errors import AECoreError
 from ae_core.imaging import error_image, gif_bytes, png_bytes
 from ae_core.latent import codes_csv_bytes, codes_npy_bytes
 from ae_core.mapstore import MapRecord
 from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
-from app_lib import canvas, catalog, explorer, figures, maps, messages, rows, state, warmup
+from app_lib import canvas, catalog, encode, explorer, figures, maps, messages, rows, state, warmup
 from app_lib.background import task_panel
 from app_lib.i18n import bound, class_names, dataset_title, t
 
@@ -49,7 +50,8 @@ def _fmt(z) -> str:
 # ------------------------------------------------------------------ the canvas
 
 
-def _canvas_message(sid, record: MapRecord, names, row_url: str | None) -> bytes:
+def _canvas_message(sid, record: MapRecord, names, row_url: str | None,
+                    draw: dict | None = None) -> bytes:
     """The canvas's message, rebuilt only when the page runs in full (see the module doc)."""
     key = f"_canvas_msg:{sid}"
     if st.session_state.pop(FULL_RUN, False) or key not in st.session_state:
@@ -58,7 +60,8 @@ def _canvas_message(sid, record: MapRecord, names, row_url: str | None) -> bytes
             record.map_header, record.map_arrays, record.decoder,
             classes={"names": names, "colors": figures.class_colors(len(names))},
             text=canvas.texts(space), state=explorer.canvas_state(sid, space),
-            output_shape=tuple(record.facts["image_shape"]), row_url=row_url)
+            output_shape=tuple(record.facts["image_shape"]), row_url=row_url,
+            encoder=record.encoder, draw=draw)
     return st.session_state[key]
 
 
@@ -70,7 +73,12 @@ def explore_view(sel, choice, record: MapRecord, names):
     # the page shows a clicked image itself when it can decode and fetch the original
     row_url = (rows.row_url(sel.dataset, choice, sel.split, record.map_header["map_id"])
                if record.decoder is not None else None)
-    payload = _canvas_message(sid, record, names, row_url)
+    # the drawing pad: how a drawing becomes one of this dataset's images, and where a
+    # model whose encoder the page cannot run is encoded (app_lib.encode)
+    draw = {"mode": drawing_mode(sel.dataset, record.facts["image_shape"]),
+            "encode_url": encode.encode_url(sel.dataset, choice, sel.split,
+                                            record.map_header["map_id"])}
+    payload = _canvas_message(sid, record, names, row_url, draw)
     key = explorer.canvas_key(sid)
     canvas_col, side_col = (st.container(), None) if row_url else st.columns([3.3, 1],
                                                                              gap="small")

@@ -24,7 +24,10 @@ from ae_core.webdecoder import (
     MAX_PARAMETERS,
     UnsupportedDecoder,
     decoder_program,
+    encoder_parts,
+    encoder_program,
     program_parts,
+    run_encoder,
     run_program,
 )
 
@@ -103,6 +106,66 @@ def test_an_unknown_layer_is_refused_not_skipped():
     model.decoder.net.insert(1, torch.nn.LayerNorm(6))
     with pytest.raises(UnsupportedDecoder, match="LayerNorm"):
         decoder_program(model)
+
+
+@pytest.mark.parametrize("variant,arch", itertools.product(VARIANTS, ("mlp", "conv")))
+def test_every_variant_and_architecture_lowers_its_encoder_to_a_program_equal_to_encode(
+        variant, arch):
+    """The drawing pad's encoder: stride-2 convs, folded batch norm, the head (a VAE's μ
+    only) and the code activation give ``encode``'s codes."""
+    rng = np.random.default_rng(6)
+    for activation, batch_norm in itertools.product(ACTIVATIONS, (False, True)):
+        model = build_model(_config(variant, arch, activation, batch_norm, "sigmoid"))
+        _randomise_batch_norm(model)
+        program = encoder_program(model)
+        side = model.config.input_shape[-1]
+        x = rng.random((6, 1, side, side))
+        diff = np.abs(run_encoder(program, x) - model.encode(x).numpy()).max()
+        assert diff < 1e-5, (activation, batch_norm, diff)
+        assert all(op["op"] in ("linear", "act", "conv") for op in program.ops)
+        assert program.ops[-1 if variant not in ("sparse_kl", "sparse_l1") else -2]["out"] == 3
+
+
+def test_a_conv_encoder_downsamples_with_stride_two_and_no_op_for_flatten():
+    model = build_model(_config("vae", "conv", "relu", True, "sigmoid"))
+    program = encoder_program(model)
+    convs = [op for op in program.ops if op["op"] == "conv"]
+    assert [(op["stride"], op["ih"], op["oh"]) for op in convs] == [(2, 13, 7), (2, 7, 4)]
+    assert [op["op"] for op in program.ops] == ["conv", "act", "conv", "act", "linear", "act",
+                                                "linear", "act", "linear"]
+
+
+@pytest.mark.parametrize("shipped", list_pretrained(), ids=lambda m: m.name)
+def test_every_shipped_model_lowers_its_encoder_exactly(shipped):
+    model = load_model(shipped.path)
+    program = encoder_program(model)
+    x = np.random.default_rng(7).random((20, *model.config.input_shape))
+    assert np.abs(run_encoder(program, x) - model.encode(x).numpy()).max() < 1e-5
+
+
+def test_pca_encodes_with_one_linear_op_like_its_transform():
+    x = np.random.default_rng(2).random((200, 1, 6, 6))
+    for whiten in (False, True):
+        pca = PCAEmbedder(3).fit(x)
+        pca.pca.whiten = whiten
+        program = encoder_program(pca)
+        assert [op["op"] for op in program.ops] == ["linear"]
+        assert np.abs(run_encoder(program, x[:9]) - pca.encode(x[:9]).numpy()).max() < 1e-6
+
+
+def test_an_encoder_the_page_cannot_run_is_none_so_the_server_encodes():
+    model = build_model(_config("vanilla", "mlp", "relu", False, "sigmoid"))
+    model.encoder.net.insert(1, torch.nn.LayerNorm(12))
+    with pytest.raises(UnsupportedDecoder, match="LayerNorm"):
+        encoder_program(model)
+    assert encoder_parts(model) is None
+    big = build_model(make_config("vanilla", input_shape=(1, 64, 64), hidden=(2048, 4096),
+                                  latent_dim=2))
+    with pytest.raises(UnsupportedDecoder, match="encoder has"):
+        encoder_program(big)
+    spec, arrays = encoder_parts(build_model(_config("vae", "conv", "elu", True, "sigmoid")))
+    assert spec["input_shape"] == [1, 13, 13] and spec["latent_dim"] == 3
+    assert {"enc:" + op[k] for op in spec["ops"] for k in ("w", "b") if k in op} == set(arrays)
 
 
 def test_a_message_round_trips_header_and_aligned_arrays():

@@ -42,7 +42,7 @@ from ae_core.latent import LatentSpace
 from app_lib.i18n import t
 
 HERE = Path(__file__).parent
-JS_FILES = ("decoder.js", "canvas.js", "follow.js")
+JS_FILES = ("decoder.js", "drawpad.js", "canvas.js")
 
 
 def module_text() -> str:
@@ -74,6 +74,13 @@ TEXT = {  # the canvas's key → the i18n key of its text
     "clicked_original": "point.original", "clicked_reconstruction": "point.reconstruction",
     "clicked_error": "point.error", "clicked_scale": "point.error_scale",
     "clicked_caption": "canvas.clicked_caption", "clicked_failed": "canvas.clicked_failed",
+    "draw": "draw.toggle", "draw_help": "draw.help", "draw_title": "draw.title",
+    "draw_undo": "draw.undo", "draw_undo_help": "draw.undo_help", "draw_clear": "draw.clear",
+    "draw_clear_help": "draw.clear_help", "draw_input": "draw.input", "draw_recon": "draw.recon",
+    "draw_mark": "draw.mark", "draw_empty": "draw.empty", "draw_reading": "draw.reading",
+    "draw_server": "draw.server", "draw_failed": "draw.failed",
+    "draw_note_mnist": "draw.note_mnist", "draw_note_digits": "draw.note_digits",
+    "draw_note_resize": "draw.note_resize",
 }
 
 
@@ -102,7 +109,9 @@ def message(map_header: Mapping[str, Any], map_arrays: Mapping[str, np.ndarray],
             decoder: tuple[dict, dict[str, np.ndarray]] | None, *, classes: Mapping[str, Any],
             text: Mapping[str, str], state: Mapping[str, Any],
             options: Mapping[str, Any] | None = None,
-            output_shape: tuple[int, ...] = (), row_url: str | None = None) -> bytes:
+            output_shape: tuple[int, ...] = (), row_url: str | None = None,
+            encoder: tuple[dict, dict[str, np.ndarray]] | None = None,
+            draw: Mapping[str, Any] | None = None) -> bytes:
     """Everything the page needs for one map, as one binary message.
 
     ``mount_id`` is a digest of everything but the arrays' bytes (those are named by
@@ -110,15 +119,20 @@ def message(map_header: Mapping[str, Any], map_arrays: Mapping[str, np.ndarray],
     message whose ``mount_id`` it has already loaded, and keeps its pan and zoom across
     messages with the same ``map_id``. ``row_url`` (``app_lib.rows.row_url``) lets the page
     show a clicked image itself: the original comes from that address, the rest is decoded.
+    ``encoder`` (``ae_core.webdecoder.encoder_parts``) and ``draw`` (``{"mode":
+    ae_core.drawing.drawing_mode, "encode_url": app_lib.encode.encode_url}``) give the page
+    its drawing pad: encoded in the page with the encoder, else through that address.
     """
     spec, weights = decoder if decoder is not None else (None, {})
+    enc_spec, enc_weights = encoder if encoder is not None else (None, {})
     header = {"map": dict(map_header), "classes": dict(classes), "text": dict(text),
               "state": dict(state), "options": dict(options or {}), "decoder": spec,
-              "output_shape": list(output_shape), "row_url": row_url}
+              "output_shape": list(output_shape), "row_url": row_url, "encoder": enc_spec,
+              "draw": dict(draw) if draw else None}
     header["mount_id"] = hashlib.blake2s(json.dumps(header, sort_keys=True, default=str)
                                          .encode(), digest_size=8).hexdigest()
     header["map_id"] = map_header["map_id"]
-    return pack(header, {**map_arrays, **weights})
+    return pack(header, {**map_arrays, **weights, **enc_weights})
 
 
 def latent_canvas(payload: bytes, *, key: str,

@@ -104,6 +104,7 @@ export class LatentCanvas {
     this.abRow = el("div", "lc-ab", side);
     this.slidersTitle = el("div", "lc-subtitle", side);
     this.sliders = el("div", "lc-sliders", side);
+    this.drawpad = new DrawPad(this, side);  // drawpad.js: swaps in for the side panel
     this.clicked = el("div", "lc-clicked", this.root);
     this.pointsCanvas = document.createElement("canvas");
     this.bindMap();
@@ -164,6 +165,7 @@ export class LatentCanvas {
     this.gridDownload = this.button(this.toolbar, "⬇ PNG", T.grid_download,
       () => this.downloadCanvas(this.grid && this.grid.canvas, "manifold.png", 1));
     this.manifoldChanged(false);
+    this.drawpad.toolbar(this.toolbar);
   }
 
   buildLegend() {
@@ -285,6 +287,7 @@ export class LatentCanvas {
     this.nn = msg.arrays.nn;
     this.decoder = h.decoder ? createDecoder(h.decoder, msg.arrays, "dec:") : null;
     this.outShape = h.decoder ? h.decoder.output_shape : h.output_shape;
+    this.drawpad.load(h, msg.arrays);
     this.colors = this.classes.colors.map(hexToABGR);
     this.counts = new Array(this.classes.names.length).fill(0);
     for (let i = 0; i < this.n; i++) this.counts[this.labels[i]] += 1;
@@ -310,7 +313,6 @@ export class LatentCanvas {
     this.rowUrl = h.row_url && this.decoder && !this.mapOnly ? h.row_url : null;
     this.buildClicked();
     if (this.rowUrl) this.showClicked(this.row);
-    followHook("loaded", this);  // a class: report this view, or follow the teacher's (follow.js)
     return true;
   }
 
@@ -676,6 +678,7 @@ export class LatentCanvas {
       ctx.arc(hx, hy, 6, 0, 2 * Math.PI);
       ctx.stroke();
     }
+    this.drawpad.drawMark(ctx);
   }
 
   ring(ctx, x, y, r, color) {
@@ -714,7 +717,6 @@ export class LatentCanvas {
     const zs = Array.from(shown.slice(0, 6), (v) => v.toFixed(2)).join(", ");
     this.posText.textContent = `${this.text.position}: (${zs}${shown.length > 6 ? ", …" : ""})`;
     this.composite();
-    followHook("moved", this);
   }
 
   showImage(z) {
@@ -825,7 +827,7 @@ export class LatentCanvas {
     if (!this.inPlot(px, py)) return;
     this.canvas.setPointerCapture(e.pointerId);
     const [mx, my] = this.toScreen(...this.project(this.z));
-    const onMarker = !this.mapOnly && !this.readOnly && Math.hypot(px - mx, py - my) <= MARKER_RADIUS;
+    const onMarker = !this.mapOnly && Math.hypot(px - mx, py - my) <= MARKER_RADIUS;
     this.gesture = { kind: onMarker ? "marker" : "press", x0: px, y0: py, view: { ...this.view } };
     if (onMarker) { this.endPreview(false); this.canvas.style.cursor = "grabbing"; }
   }
@@ -876,7 +878,7 @@ export class LatentCanvas {
     if (!g) return;
     if (g.kind === "marker") { this.commit(); return; }
     if (g.kind === "pan") { this.scheduleGrid(); return; }
-    if (this.mapOnly || this.readOnly) return;  // readOnly: following a class's teacher
+    if (this.mapOnly) return;
     const [px, py] = this.local(e);
     const row = this.nearestPoint(px, py);
     this.preview = null;
@@ -908,7 +910,7 @@ export class LatentCanvas {
   }
 
   onKey(e) {
-    if (this.mapOnly || this.readOnly) return;
+    if (this.mapOnly) return;
     const step = 0.02 * Math.min(this.plot.w, this.plot.h) / this.view.s;
     const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
     if (moves[e.key]) {
@@ -1041,7 +1043,6 @@ export class LatentCanvas {
   }
 
   sendEndpoints() {
-    followHook("endpoints", this);
     this.send({ kind: "ab", a: this.ab.a, b: this.ab.b,
       method: this.slerpBox && this.slerpBox.checked ? "spherical" : "linear" });
   }

@@ -1,9 +1,11 @@
-// The latent canvas, part 1: the message format and the in-page decoder.
+// The latent canvas, part 1: the message format and the in-page decoder and encoder.
 //
 // A message is what ae_core.binpack.pack writes: "LEX1", a uint32 header length, a JSON
 // header, then 8-byte-aligned arrays named in header.arrays. The decoder runs the ops
 // that ae_core.webdecoder lowers a model's decoder to (linear, act, convT, conv), in
 // float64 arithmetic over float32 weights, one image at a time, into preallocated buffers.
+// The encoder (the drawing pad's) is the same kind of program run the other way: an image
+// in, a code out, with stride-2 convolutions.
 
 const DTYPES = { f32: Float32Array, u8: Uint8Array, u16: Uint16Array, i32: Int32Array,
   u32: Uint32Array };
@@ -135,56 +137,66 @@ function compileConvT(op, w, b) {
 }
 
 function compileConv(op, w, b) {
-  // 3×3, stride 1, zero padding 1, weights (cout, cin, 3, 3)
+  // 3×3, stride 1 or 2, zero padding 1, weights (cout, cin, 3, 3)
   const { cin, cout, ih, iw } = op;
-  const plane = ih * iw;
-  return { size: cout * plane, run(x, y) {
+  const stride = op.stride || 1, oh = op.oh || ih, ow = op.ow || iw;
+  const plane = ih * iw, outPlane = oh * ow;
+  return { size: cout * outPlane, run(x, y) {
     for (let co = 0; co < cout; co++) {
-      for (let oy = 0; oy < ih; oy++) for (let ox = 0; ox < iw; ox++) {
+      for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
         let s = b[co];
         for (let ci = 0; ci < cin; ci++) {
           const wb = (co * cin + ci) * 9;
           const xb = ci * plane;
           for (let ky = 0; ky < 3; ky++) {
-            const y0 = oy + ky - 1;
+            const y0 = stride * oy + ky - 1;
             if (y0 < 0 || y0 >= ih) continue;
             for (let kx = 0; kx < 3; kx++) {
-              const x0 = ox + kx - 1;
+              const x0 = stride * ox + kx - 1;
               if (x0 < 0 || x0 >= iw) continue;
               s += w[wb + ky * 3 + kx] * x[xb + y0 * iw + x0];
             }
           }
         }
-        y[co * plane + oy * iw + ox] = s;
+        y[co * outPlane + oy * ow + ox] = s;
       }
     }
   } };
 }
 
+function compileProgram(ops, arrays, prefix, nIn, nOut) {
+  // run(x) → Float64Array view of the last nOut values (valid until the next run)
+  const steps = ops.map((op) => compileOp(op, arrays, prefix));
+  let width = nIn;
+  for (const s of steps) if (s.size) width = Math.max(width, s.size);
+  let a = new Float64Array(width), b = new Float64Array(width);
+  return (x) => {
+    let n = nIn;
+    for (let i = 0; i < n; i++) a[i] = x[i];
+    for (const s of steps) {
+      if (s.inPlace) { s.run(a, n); continue; }
+      s.run(a, b);
+      n = s.size;
+      [a, b] = [b, a];
+    }
+    return a.subarray(0, nOut);
+  };
+}
+
 export function createDecoder(spec, arrays, prefix = "") {
   // spec: {latent_dim, output_shape: [C, H, W], ops}; arrays: the message's arrays, whose
   // names are prefix + the op's tensor names. Returns decode(z) → Float64Array (C·H·W).
-  const steps = spec.ops.map((op) => compileOp(op, arrays, prefix));
-  let width = spec.latent_dim;
-  for (const s of steps) if (s.size) width = Math.max(width, s.size);
-  let a = new Float64Array(width), b = new Float64Array(width);
   const [c, h, w] = spec.output_shape;
-  const pixels = c * h * w;
-  return {
-    latentDim: spec.latent_dim,
-    shape: spec.output_shape,
-    decode(z) {
-      let n = spec.latent_dim;
-      for (let i = 0; i < n; i++) a[i] = z[i];
-      for (const s of steps) {
-        if (s.inPlace) { s.run(a, n); continue; }
-        s.run(a, b);
-        n = s.size;
-        [a, b] = [b, a];
-      }
-      return a.subarray(0, pixels);
-    },
-  };
+  const run = compileProgram(spec.ops, arrays, prefix, spec.latent_dim, c * h * w);
+  return { latentDim: spec.latent_dim, shape: spec.output_shape, decode: run };
+}
+
+export function createEncoder(spec, arrays, prefix = "enc:") {
+  // spec: {input_shape: [C, H, W], latent_dim, ops}. Returns encode(x) → Float64Array (d)
+  // for an image x flattened channel-major, values in [0, 1].
+  const [c, h, w] = spec.input_shape;
+  const run = compileProgram(spec.ops, arrays, prefix, c * h * w, spec.latent_dim);
+  return { latentDim: spec.latent_dim, shape: spec.input_shape, encode: run };
 }
 
 export function imageToRGBA(pixels, shape, out) {
