@@ -29,6 +29,31 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "함께 제공되는 모델, 이 데이터셋으로 저장한 내 모델, 그리고 PCA(항상 사용 가능).",
     },
     "sidebar.not_cached": {"en": "to download", "ko": "내려받지 않음"},
+    # ----- a class: students follow the teacher (app_lib.classroom_ui, canvas/follow.js)
+    "class.title": {"en": "Class", "ko": "수업"},
+    "class.start": {"en": "Start a class", "ko": "수업 시작"},
+    "class.start_help": {
+        "en": "Students who open the class link see your map, point, A/B and page live.",
+        "ko": "수업 링크를 연 학생들은 내 지도, 위치, A/B, 페이지를 실시간으로 봅니다."},
+    "class.code_is": {"en": "Class code", "ko": "수업 코드"},
+    "class.qr_alt": {"en": "QR code of the class link", "ko": "수업 링크 QR 코드"},
+    "class.teacher_note": {
+        "en": "Students scan the QR code, open the link, or type the code under "
+              "\"Join a class\". They see what you do here, read-only.",
+        "ko": "학생은 QR 코드를 찍거나 링크를 열거나 \"수업 참여\"에 코드를 입력합니다. "
+              "여기서 하는 일을 읽기 전용으로 봅니다."},
+    "class.end": {"en": "End class", "ko": "수업 끝내기"},
+    "class.join_label": {"en": "Join a class: code", "ko": "수업 참여: 코드"},
+    "class.join": {"en": "Join", "ko": "참여"},
+    "class.no_such": {"en": "No open class has that code.",
+                      "ko": "그 코드로 열린 수업이 없습니다."},
+    "class.student_note": {"en": "You are in class {code}.", "ko": "수업 {code}에 참여 중입니다."},
+    "class.leave": {"en": "Leave the class", "ko": "수업 나가기"},
+    "class.following": {"en": "Following class {code}", "ko": "수업 {code} 따라가는 중"},
+    "class.detached": {"en": "Exploring on my own", "ko": "혼자 탐색하는 중"},
+    "class.detach": {"en": "Explore on my own", "ko": "혼자 탐색하기"},
+    "class.follow": {"en": "Follow again", "ko": "다시 따라가기"},
+    "class.ended": {"en": "The class has ended.", "ko": "수업이 끝났습니다."},
     "dataset.short.digits": {"en": "Digits 8×8", "ko": "손글씨 숫자 8×8"},
     "dataset.short.mnist": {"en": "MNIST digits", "ko": "MNIST 숫자"},
     "dataset.short.fashion-mnist": {"en": "Fashion-MNIST", "ko": "Fashion-MNIST"},

@@ -313,6 +313,7 @@ export class LatentCanvas {
     this.rowUrl = h.row_url && this.decoder && !this.mapOnly ? h.row_url : null;
     this.buildClicked();
     if (this.rowUrl) this.showClicked(this.row);
+    followHook("loaded", this);  // a class: report this view, or follow the teacher's (follow.js)
     return true;
   }
 
@@ -717,6 +718,7 @@ export class LatentCanvas {
     const zs = Array.from(shown.slice(0, 6), (v) => v.toFixed(2)).join(", ");
     this.posText.textContent = `${this.text.position}: (${zs}${shown.length > 6 ? ", …" : ""})`;
     this.composite();
+    followHook("moved", this);
   }
 
   showImage(z) {
@@ -827,7 +829,7 @@ export class LatentCanvas {
     if (!this.inPlot(px, py)) return;
     this.canvas.setPointerCapture(e.pointerId);
     const [mx, my] = this.toScreen(...this.project(this.z));
-    const onMarker = !this.mapOnly && Math.hypot(px - mx, py - my) <= MARKER_RADIUS;
+    const onMarker = !this.mapOnly && !this.readOnly && Math.hypot(px - mx, py - my) <= MARKER_RADIUS;
     this.gesture = { kind: onMarker ? "marker" : "press", x0: px, y0: py, view: { ...this.view } };
     if (onMarker) { this.endPreview(false); this.canvas.style.cursor = "grabbing"; }
   }
@@ -878,7 +880,7 @@ export class LatentCanvas {
     if (!g) return;
     if (g.kind === "marker") { this.commit(); return; }
     if (g.kind === "pan") { this.scheduleGrid(); return; }
-    if (this.mapOnly) return;
+    if (this.mapOnly || this.readOnly) return;  // readOnly: following a class's teacher
     const [px, py] = this.local(e);
     const row = this.nearestPoint(px, py);
     this.preview = null;
@@ -910,7 +912,7 @@ export class LatentCanvas {
   }
 
   onKey(e) {
-    if (this.mapOnly) return;
+    if (this.mapOnly || this.readOnly) return;
     const step = 0.02 * Math.min(this.plot.w, this.plot.h) / this.view.s;
     const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
     if (moves[e.key]) {
@@ -1043,6 +1045,7 @@ export class LatentCanvas {
   }
 
   sendEndpoints() {
+    followHook("endpoints", this);
     this.send({ kind: "ab", a: this.ab.a, b: this.ab.b,
       method: this.slerpBox && this.slerpBox.checked ? "spherical" : "linear" });
   }
