@@ -7,13 +7,14 @@ the page list (``app_lib.nav.PAGES``); every page lives in ``app_pages/``.
 
 import streamlit as st
 
-from app_lib import nav, sidebar, state, style
+from app_lib import nav, present, sidebar, state, style
 from app_lib.i18n import t
 
 state.load_from_url()
 st.set_page_config(page_title=t("app.title"), page_icon="🧭", layout="wide")
 page = nav.navigation()
 st.html(style.CSS)
+present.render()
 sidebar.render()
 state.begin_page()
 page.run()

@@ -1233,9 +1233,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "present.toggle": {"en": "Presentation mode", "ko": "발표 모드"},
     "present.help": {
         "en": "For a projector: hides this sidebar and the notes, enlarges the text. "
-              "Esc or “Exit presentation” at the top right brings them back.",
+              "Esc or “Exit presentation” at the bottom right brings them back.",
         "ko": "프로젝터용 화면: 이 사이드바와 설명을 숨기고 글자를 키웁니다. "
-              "Esc 키나 오른쪽 위의 ‘발표 모드 끝내기’로 돌아옵니다.",
+              "Esc 키나 오른쪽 아래의 ‘발표 모드 끝내기’로 돌아옵니다.",
     },
     "present.exit": {"en": "Exit presentation", "ko": "발표 모드 끝내기"},
     "present.exit_help": {"en": "Back to the normal view (Esc)", "ko": "일반 화면으로 (Esc)"},

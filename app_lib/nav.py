@@ -38,6 +38,9 @@ PAGES = (
 
 
 def navigation() -> st.navigation:
-    """``st.navigation`` over ``PAGES``, titles in the current language."""
+    """``st.navigation`` over ``PAGES``, titles in the current language; in the top bar in
+    presentation mode, which hides the sidebar (``app_lib.present``)."""
+    from app_lib import present
+
     return st.navigation([st.Page(p.path, title=t(p.title_key), icon=p.icon, default=p.default)
-                          for p in PAGES])
+                          for p in PAGES], position="top" if present.on() else "sidebar")

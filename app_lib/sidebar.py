@@ -6,7 +6,7 @@ import streamlit as st
 
 from ae_core.data import DATASETS, is_cached
 from ae_core.data.library import display_name
-from app_lib import catalog, classroom_ui, state
+from app_lib import catalog, classroom_ui, present, state
 from app_lib.i18n import LANG_KEY, LANGUAGES, current_language, dataset_title, t, variant_name
 
 
@@ -78,5 +78,6 @@ def render() -> state.Selection:
         if choice is not None:
             st.caption(t("model.info", variant=variant_name(choice.variant),
                          dim=choice.latent_dim))
+        present.toggle()
         classroom_ui.render()
     return state.current()

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app_lib import catalog
+from app_lib import catalog, present
 from app_lib.i18n import DEFAULT_LANGUAGE, LANG_KEY, LANGUAGES, browser_language
 
 DATASET_KEY = "dataset"
 MODEL_KEY = "model"
 SPLIT_KEY = "split"
 SPLITS = ("test", "all")
-URL_KEYS = (LANG_KEY, DATASET_KEY, MODEL_KEY, SPLIT_KEY)
+URL_KEYS = (LANG_KEY, DATASET_KEY, MODEL_KEY, SPLIT_KEY, present.PRESENT_KEY)
 _LOADED = "_url_loaded"
 _PAGE_PARAMS = "_page_params"
 _URL_EXTRA = "_url_extra"
@@ -59,6 +59,7 @@ def load_from_url() -> None:
     params = {k: st.query_params.get(k) for k in st.query_params}
     for key, value in initial_values(params, browser_language()).items():
         st.session_state.setdefault(key, value)
+    present.from_params(params)
     st.session_state[_PAGE_PARAMS] = {k: v for k, v in params.items() if k not in URL_KEYS}
     st.session_state[_URL_SELECTION] = current()
     st.session_state[_LOADED] = True

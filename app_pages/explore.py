@@ -25,7 +25,19 @@ from ae_core.imaging import error_image, gif_bytes, png_bytes
 from ae_core.latent import codes_csv_bytes, codes_npy_bytes
 from ae_core.mapstore import MapRecord
 from ae_core.tasks import DONE, FAILED, STOPPED, TASKS
-from app_lib import canvas, catalog, encode, explorer, figures, maps, messages, rows, state, warmup
+from app_lib import (
+    canvas,
+    catalog,
+    encode,
+    explorer,
+    figures,
+    maps,
+    messages,
+    present,
+    rows,
+    state,
+    warmup,
+)
 from app_lib.background import task_panel
 from app_lib.i18n import bound, class_names, dataset_title, t
 
@@ -61,7 +73,8 @@ def _canvas_message(sid, record: MapRecord, names, row_url: str | None,
             classes={"names": names, "colors": figures.class_colors(len(names))},
             text=canvas.texts(space), state=explorer.canvas_state(sid, space),
             output_shape=tuple(record.facts["image_shape"]), row_url=row_url,
-            encoder=record.encoder, draw=draw)
+            encoder=record.encoder, draw=draw,
+            options=present.canvas_options())
     return st.session_state[key]
 
 
@@ -240,8 +253,9 @@ def main() -> None:
         _split_control()
     st.session_state[FULL_RUN] = True
     explore_view(sel, choice, record, names)
-    st.divider()
-    export_view(sel, choice, space, names)
+    if not present.on():  # a projector shows the map, not the files
+        st.divider()
+        export_view(sel, choice, space, names)
 
 
 main()

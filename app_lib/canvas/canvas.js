@@ -301,6 +301,7 @@ export class LatentCanvas {
     if (!sameMap) { this.hidden.clear(); this.view = null; this.grid = null; this.userMoved = false; }
     if (this.mapOnly && !this.userMoved) this.view = null;  // follow the map as it forms
     this.root.classList.toggle("lc-compact", !!this.options.compact);
+    this.root.classList.toggle("lc-present", !!this.options.present);  // larger text
     this.root.dataset.ready = "0";
     this.buildToolbar();
     this.buildLegend();
