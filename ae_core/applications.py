@@ -14,14 +14,16 @@ from typing import Any
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageOps
 
 from ae_core.errors import ConfigError, DataError
 from ae_core.imaging import png_bytes, to_uint8
 from ae_core.metrics import _np, per_image_squared_error, psnr, psnr_per_image
+from ae_core.models import build_model, make_config
 from ae_core.noise import NOISES, corrupt
 from ae_core.tasks import Context, context
 from ae_core.threads import torch_threads
+from ae_core.training import TrainConfig, Trainer
 
 # --------------------------------------------------------------------------- training helpers
 
@@ -57,9 +59,6 @@ def train_sparse_comparison(x: Any, image_shape: Sequence[int], units: int = 64,
     skipped.
     """
     ctx = context(ctx)
-    from ae_core.models import build_model, make_config
-    from ae_core.training import TrainConfig, Trainer
-
     shape = tuple(int(s) for s in image_shape)
     images = _tensor(x).reshape(-1, *shape)
     out = {}
@@ -160,8 +159,6 @@ def prepare_upload(data: bytes, image_shape: Sequence[int], invert: bool | None 
     ``invert`` is None, inverted if its border is bright (datasets here are light
     strokes on black).
     """
-    from PIL import ImageOps
-
     if not data:
         raise DataError("The uploaded file is empty.")
     try:
@@ -239,9 +236,6 @@ def train_normal_model(x_normal: Any, image_shape: Sequence[int], latent_dim: in
     ``ctx`` hears the progress and may stop the training within a batch (the model keeps
     its last finished epoch). Other keyword arguments go to the model config.
     """
-    from ae_core.models import build_model, make_config
-    from ae_core.training import TrainConfig, Trainer
-
     x = _tensor(x_normal).reshape(-1, *image_shape)
     if len(x) < 2:
         raise DataError("Need at least two normal training images.")
@@ -514,6 +508,7 @@ def label_efficiency(features: Mapping[str, tuple[Any, Any]], y_train: Any, y_te
     labelled subset is used for every feature set. Returns
     ``{name: {"knn": [...], "logreg": [...]}}`` in the order of ``n_per_class``.
     """
+    # deferred: scikit-learn loads on first use (start-up time)
     from sklearn.linear_model import LogisticRegression
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.preprocessing import StandardScaler

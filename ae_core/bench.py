@@ -479,7 +479,7 @@ def preset_row(data: Dataset, key: str, reference: dict[str, float] | None = Non
     """Train preset ``key`` on ``data`` on one thread; 5-NN, seconds, and for a VAE the
     number of active latent units (variance of μ over the training images above 0.01,
     Burda et al. 2016) and the smallest per-unit KL."""
-    from ae_core.presets import preset_for
+    from ae_core.presets import preset_for  # deferred: presets' budgets read this module's tables
 
     resolved = preset_for(key, data)
     model = build_model(make_config(resolved.variant, **resolved.model), seed=0)

@@ -16,9 +16,25 @@ from typing import Any
 
 import torch
 
+from ae_core.bench import BENCHMARKS, run_benchmarks
+from ae_core.data import DATASETS, is_cached, load_dataset
+from ae_core.data.library import load_any
 from ae_core.errors import AECoreError
-from ae_core.models import VARIANTS, config_class, make_config, model_class, model_fields
+from ae_core.evaluate import evaluate
+from ae_core.io import load_model, round_to_half, save_model
+from ae_core.jobs import default_model_name
+from ae_core.models import (
+    VARIANTS,
+    build_model,
+    config_class,
+    make_config,
+    model_class,
+    model_fields,
+)
 from ae_core.presets import PRESETS, preset_for
+from ae_core.pretrained import find_pretrained, list_pretrained
+from ae_core.store import ModelStore
+from ae_core.training import ProbeSnapshots, TrainConfig, Trainer
 from ae_core.version import __version__
 
 
@@ -131,8 +147,6 @@ def _add_eval(sub) -> None:
 
 
 def _add_bench(sub) -> None:
-    from ae_core.bench import BENCHMARKS
-
     p = sub.add_parser("bench", help="the benchmarks of benchmarks/README.md, "
                                      "reference numbers beside ours")
     p.add_argument("--only", help=f"comma-separated subset of {', '.join(BENCHMARKS)}")
@@ -143,10 +157,6 @@ def _add_bench(sub) -> None:
 
 # ----------------------------------------------------------------------- commands
 def cmd_list(args) -> int:
-    from ae_core.data import DATASETS, is_cached
-    from ae_core.pretrained import list_pretrained
-    from ae_core.store import ModelStore
-
     if args.what in ("all", "datasets"):
         print("Datasets:")
         for name, spec in DATASETS.items():
@@ -197,8 +207,6 @@ def train_settings(args, dataset) -> tuple[str, Any, Any]:
     """(variant, model config, TrainConfig) of a ``train`` command on ``dataset``: the preset
     resolved for the dataset exactly as the Train page resolves it (``ae_core.presets``),
     then the options given on the command line over it."""
-    from ae_core.training import TrainConfig
-
     resolved = preset_for(args.preset, dataset) if args.preset else None
     variant = args.variant or (resolved.variant if resolved else "vanilla")
     settings = _model_settings(args, variant, resolved)
@@ -214,13 +222,6 @@ def train_settings(args, dataset) -> tuple[str, Any, Any]:
 
 
 def cmd_train(args) -> int:
-    from ae_core.data.library import load_any
-    from ae_core.evaluate import evaluate
-    from ae_core.io import round_to_half, save_model
-    from ae_core.models import build_model
-    from ae_core.store import ModelStore
-    from ae_core.training import ProbeSnapshots, Trainer
-
     dataset = load_any(args.dataset, progress=_download_bar())
     variant, config, train_config = train_settings(args, dataset)
     x_train, classes = _class_subset(dataset, args.classes)
@@ -252,8 +253,6 @@ def cmd_train(args) -> int:
         path = save_model(model, args.out, metadata, extras, half=args.half)
     else:
         store = ModelStore()
-        from ae_core.jobs import default_model_name
-
         name = args.name or store.unique_name(default_model_name(dataset.name, variant,
                                                                  config.latent_dim))
         path = store.save(model, name, metadata, extras, half=args.half).path
@@ -274,9 +273,6 @@ def _class_subset(dataset, classes_arg: str | None):
 
 
 def cmd_eval(args) -> int:
-    from ae_core.data import load_dataset
-    from ae_core.evaluate import evaluate
-
     model = _resolve_model(args.model)
     name = args.dataset or model.metadata.get("dataset")
     if not name:
@@ -297,10 +293,6 @@ def cmd_eval(args) -> int:
 
 
 def _resolve_model(ref: str):
-    from ae_core.io import load_model
-    from ae_core.pretrained import find_pretrained
-    from ae_core.store import ModelStore
-
     path = Path(ref)
     if path.suffix == ".safetensors" or path.exists():
         return load_model(path)
@@ -314,8 +306,6 @@ def _resolve_model(ref: str):
 
 
 def cmd_bench(args) -> int:
-    from ae_core.bench import run_benchmarks
-
     only = args.only.split(",") if args.only else None
     run_benchmarks(only=only, quick=args.quick, json_path=args.json)
     return 0
@@ -331,7 +321,7 @@ def _download_bar():
     state: dict[str, Any] = {}
 
     def progress(done: int, total: int, filename: str) -> None:
-        from tqdm import tqdm
+        from tqdm import tqdm  # deferred: only a terminal's progress bar needs it
 
         if state.get("name") != filename:
             if state.get("bar"):
@@ -345,7 +335,7 @@ def _download_bar():
 
 
 def _training_bar(trainer, total_batches: int):
-    from tqdm import tqdm
+    from tqdm import tqdm  # deferred: only a terminal's progress bar needs it
 
     bar = tqdm(total=total_batches, unit="batch", desc="training")
 

@@ -26,6 +26,8 @@ from ae_core import metrics
 from ae_core.data.dataset import Dataset
 from ae_core.errors import DataError
 from ae_core.evaluate import evaluate
+from ae_core.models import build_model, has_capability, make_config
+from ae_core.training import TrainConfig, Trainer
 
 Progress = Callable[[str, float], None]
 
@@ -58,7 +60,7 @@ def tsne_reference(dataset: Dataset, max_train: int = 2000, seed: int = 0,
     returned dataset is the subset the codes belong to (all test images, at
     most ``max_train`` training images): evaluate the reference on it.
     """
-    from sklearn.manifold import TSNE
+    from sklearn.manifold import TSNE  # deferred: scikit-learn loads on first use (start-up time)
 
     rng = np.random.default_rng(seed)
     n_train = dataset.n_train
@@ -112,8 +114,6 @@ def compare_metrics(embedders: Mapping[str, Any], dataset: Dataset, trust_points
 
 def vae_latent_stats(embedder: Any, x: Any) -> dict[str, Any]:
     """``kl_per_dim`` (list, nats) and ``active_units`` of a VAE on images ``x``; else {}."""
-    from ae_core.models import has_capability
-
     if not has_capability(embedder, "probabilistic"):
         return {}
     mu, logvar = embedder.encode_distribution(x)
@@ -160,9 +160,6 @@ def ae_rate_distortion(x_train: Any, x_test: Any, dims: Sequence[int] = RD_DIMS,
     :class:`ae_core.tasks.Context`) gets the progress and can stop the
     sweep; the sizes finished so far are returned.
     """
-    from ae_core.models import build_model, make_config
-    from ae_core.training import TrainConfig, Trainer
-
     x_train = torch.as_tensor(np.asarray(x_train, dtype=np.float32))
     x_test = torch.as_tensor(np.asarray(x_test, dtype=np.float32))
     if x_train.ndim != 4 or x_train.shape[1:] != x_test.shape[1:]:

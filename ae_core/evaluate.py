@@ -16,6 +16,8 @@ import torch
 from ae_core import metrics
 from ae_core.data.dataset import Dataset
 from ae_core.embedders import Embedder
+from ae_core.models import has_capability
+from ae_core.training import evaluate_loss
 
 Progress = Callable[[str, float], None]
 
@@ -51,9 +53,6 @@ def evaluate(embedder: Embedder, dataset: Dataset, *, trust_points: int | None =
 
 def elbo_metrics(embedder: Embedder, x: torch.Tensor, seed: int = 0) -> dict[str, float]:
     """Negative ELBO in nats (one posterior sample per image) for a BCE VAE, else nothing."""
-    from ae_core.models import has_capability
-    from ae_core.training import evaluate_loss
-
     if not has_capability(embedder, "probabilistic") or embedder.config.loss != "bce":
         return {}
     parts = evaluate_loss(embedder, x, seed)

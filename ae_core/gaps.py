@@ -160,9 +160,9 @@ def beta_sweep_summary(models: Mapping[float, Any], dataset: Any, n: int = GRID_
 
     The gap fraction follows this module's convention, so the βs are comparable.
     """
-    import torch
+    import torch  # deferred: only this sweep needs torch; the map maths are NumPy
 
-    from ae_core import metrics
+    from ae_core import metrics  # deferred with torch (metrics imports it)
 
     x = dataset.x_test
     out: dict[float, dict[str, Any]] = {}

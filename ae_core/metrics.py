@@ -238,6 +238,7 @@ def knn_accuracy(train_codes, train_labels, test_codes, test_labels, k: int = 5)
     """
     xtr, ytr = _labelled(train_codes, train_labels, "training")
     xte, yte = _labelled(test_codes, test_labels, "test")
+    # deferred: scikit-learn loads on first use (start-up time)
     from sklearn.neighbors import KNeighborsClassifier
     clf = KNeighborsClassifier(n_neighbors=_check_k(k, len(xtr), "training codes"))
     return float(clf.fit(xtr, ytr).score(xte, yte))
@@ -280,6 +281,7 @@ def knn_accuracies(
         raise ConfigError("Give at least one k for the k-NN accuracies.")
     classes, y_idx = np.unique(ytr, return_inverse=True)
     n_query = min(max(ks) + 1, len(xtr))  # one extra neighbour to spot boundary ties
+    # deferred: scikit-learn loads on first use (start-up time)
     from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
     dist, neigh = NearestNeighbors(n_neighbors=n_query).fit(xtr).kneighbors(xte)
     out = {}
@@ -318,6 +320,7 @@ def trustworthiness(x, codes, k: int = 5, max_points: int | None = None, seed: i
         raise DataError(
             f"Trustworthiness needs k below half the number of points; k={k} with {len(xs)}."
         )
+    # deferred: scikit-learn loads on first use (start-up time)
     from sklearn.manifold import trustworthiness as _sk_trustworthiness
     return float(_sk_trustworthiness(xs, cs, n_neighbors=k))
 
@@ -338,6 +341,7 @@ def silhouette(codes, labels, max_points: int | None = None, seed: int = 0) -> f
         )
     sample = max_points if max_points is not None and len(c) > max_points else None
     try:
+        # deferred: scikit-learn loads on first use (start-up time)
         from sklearn.metrics import silhouette_score
         return float(silhouette_score(c, y, sample_size=sample, random_state=seed))
     except ValueError as err:  # a tiny sample drew a single class
@@ -401,7 +405,7 @@ def anomaly_auroc(scores, is_anomaly) -> float:
     """
     s, y = _scores_labels(scores, is_anomaly)
     n_pos, n_neg = int(y.sum()), int((~y).sum())
-    from scipy.stats import rankdata
+    from scipy.stats import rankdata  # deferred: SciPy loads on first use (start-up time)
     rank_sum = float(np.sum(rankdata(s)[y]))
     return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
 
@@ -412,6 +416,7 @@ def roc_curve_points(scores, is_anomaly) -> tuple[np.ndarray, np.ndarray, np.nda
     The first threshold is +inf (nothing flagged), so the curve starts at (0, 0).
     """
     s, y = _scores_labels(scores, is_anomaly)
+    # deferred: scikit-learn loads on first use (start-up time)
     from sklearn.metrics import roc_curve
     fpr, tpr, thresholds = roc_curve(y, s)
     return fpr, tpr, thresholds

@@ -36,6 +36,7 @@ def _flat_images(images: Any) -> np.ndarray:
 def train_classifier(dataset: Dataset, seed: int = 0,
                      max_train: int = CLASSIFIER_MAX_TRAIN) -> ProbabilisticClassifier:
     """Multinomial logistic regression on pixels, fitted on ≤ ``max_train`` seeded train images."""
+    # deferred: scikit-learn loads on first use (start-up time)
     from sklearn.linear_model import LogisticRegression
 
     x, y = dataset.x_train, dataset.y_train.numpy()

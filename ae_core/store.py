@@ -233,7 +233,7 @@ class ModelStore:
         return self._write(name, model_to_bytes(model, metadata, extras, half), overwrite)
 
     def load(self, name: str) -> AutoEncoder:
-        from ae_core.io import load_model
+        from ae_core.io import load_model  # deferred: listing must not import torch
 
         path = self.path(name)
         if not path.is_file():
@@ -320,7 +320,7 @@ def validated_info(path: Path) -> dict[str, Any]:
     """Config, metadata and capability flags of a model file, its header checked as a load
     would check it (:func:`ae_core.io.read_model_info`); raises what the check raises."""
     from ae_core.io import read_model_info  # deferred: a check needs torch, a listing not
-    from ae_core.models import VARIANTS, AutoEncoder
+    from ae_core.models import VARIANTS, AutoEncoder  # deferred with io: torch
 
     info = read_model_info(path)
     cls = VARIANTS.get(info["config"].get("variant"))

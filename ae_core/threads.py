@@ -46,7 +46,7 @@ def torch_threads(n: int | None) -> Iterator[None]:
     if n is None:
         yield
         return
-    import torch
+    import torch  # deferred: importing this module must not load torch
 
     before = torch.get_num_threads()
     torch.set_num_threads(n)

@@ -39,8 +39,8 @@ TEMPLATE = "latent_explorer"
 def use_layout_defaults() -> None:
     """Every Plotly figure made after this starts from the app's font and palette, on top
     of Streamlit's own template (which ``import streamlit`` makes the default)."""
-    import plotly.graph_objects as go
-    import plotly.io as pio
+    import plotly.graph_objects as go  # deferred: Plotly loads on the first chart (start-up time)
+    import plotly.io as pio  # deferred: as above
     import streamlit.elements.plotly_chart  # noqa: F401  (registers the "streamlit" template)
 
     pio.templates[TEMPLATE] = go.layout.Template(

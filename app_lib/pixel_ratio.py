@@ -61,7 +61,7 @@ def from_cookies(cookies: MutableMapping[str, str] | Any) -> float:
 def for_this_session() -> float:
     """The ratio for the session running this script (Plotly's default without a cookie,
     as in bare mode and AppTest)."""
-    import streamlit as st
+    import streamlit as st  # deferred: the middleware runs before Streamlit's runtime
 
     return from_cookies(st.context.cookies)
 
@@ -86,7 +86,7 @@ answered with the page itself, so it gets no cookie either."""
 
 def is_cookie_endpoint(path: str) -> bool:
     """``path`` is one of :data:`COOKIE_ENDPOINTS` under the server's base URL path."""
-    from streamlit import config
+    from streamlit import config  # deferred: read per request, after the config loaded
 
     base = str(config.get_option("server.baseUrlPath") or "").strip("/")
     prefix = f"/{base}/" if base else "/"

@@ -51,7 +51,7 @@ def inject(html: bytes, depth: int) -> bytes:
 
 
 def _base_url_path() -> str:
-    from streamlit import config
+    from streamlit import config  # deferred: read per request, after the config loaded
 
     return str(config.get_option("server.baseUrlPath") or "")
 

@@ -9,15 +9,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ae_core.errors import ConfigError
+from ae_core.errors import AECoreError, ConfigError
 from ae_core.jobs import JobSpec
 from ae_core.latent import LatentSpace, browser_map
 from ae_core.models import check_size, config_class, make_config, model_fields
 from ae_core.models.config import ConfigField, config_fields
 from ae_core.presets import DEFAULT_PRESET, PRESETS, preset_for, resolve_preset
+from ae_core.store import ModelStore, StoreError, validate_name
 from ae_core.training import TrainConfig
 from ae_core.webdecoder import DecoderProgram, program_parts
-from app_lib import canvas
+from app_lib import cache, canvas, state
 from app_lib.figures import PALETTE, chart_margin, class_colors
 from app_lib.i18n import STRINGS, t
 
@@ -78,9 +79,6 @@ def resolved_preset(key: str, dataset: Any = None):
     A dataset that cannot be read here is taken as MNIST-sized (its job will say why it
     cannot start)."""
     if isinstance(dataset, str):
-        from ae_core.errors import AECoreError
-        from app_lib import cache
-
         try:
             dataset = cache.get_dataset(dataset)
         except AECoreError:
@@ -93,8 +91,6 @@ def resolved_preset(key: str, dataset: Any = None):
 def default_form(dataset: Any = None) -> dict[str, Any]:
     """The form a visitor first sees: the default preset for ``dataset`` (else the sidebar's)."""
     if dataset is None:
-        from app_lib import state
-
         dataset = state.current().dataset
     return preset_values(DEFAULT_PRESET, dataset)
 
@@ -153,8 +149,6 @@ def _config_value(f: ConfigField, value: Any) -> Any:
 def chosen_name(text: object) -> str:
     """The typed model name, validated ('' for the default); a shipped model's name is refused
     here, before training, rather than replaced after it."""
-    from ae_core.store import ModelStore, StoreError, validate_name
-
     name = str(text or "").strip()
     if not name:
         return ""

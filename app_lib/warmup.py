@@ -82,7 +82,7 @@ def map_drawn() -> None:
 
 def default_view() -> tuple[str, str]:
     """(dataset, model key) a first visitor sees: the app's own defaults."""
-    from app_lib import catalog
+    from app_lib import catalog  # deferred: this module loads with the server, before the app
 
     dataset = catalog.default_dataset()
     return dataset, catalog.default_model(dataset)
@@ -96,8 +96,8 @@ def prepare(dataset: str, model_key: str, split: str = "test") -> float:
     """
     start = time.perf_counter()
 
-    from ae_core.imaging import png_bytes
-    from app_lib import cache, catalog, maps
+    from ae_core.imaging import png_bytes  # deferred: imported in the warm-up's thread
+    from app_lib import cache, catalog, maps  # deferred: as above (torch)
 
     cache.get_dataset(dataset)
     choice = catalog.find_choice(dataset, model_key)
@@ -138,7 +138,7 @@ def prepare_default() -> tuple[str, str, float]:
 
 
 def _default_map_stored(dataset: str, model_key: str, split: str = "test") -> bool:
-    from app_lib import catalog, maps
+    from app_lib import catalog, maps  # deferred: as above
 
     choice = catalog.find_choice(dataset, model_key)
     return choice is not None and maps.stored(dataset, choice, split) is not None

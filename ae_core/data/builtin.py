@@ -26,7 +26,7 @@ from ae_core.errors import CorruptFileError, DataError
 if TYPE_CHECKING:
     import torch
 
-    from ae_core.data.dataset import Dataset
+    from ae_core.data.dataset import Dataset  # deferred with torch: it imports torch
 
 DIGITS_TEST_SIZE = 0.2
 DIGITS_SEED = 0
@@ -213,6 +213,7 @@ def clear_cache() -> None:
 @lru_cache(maxsize=1)
 def _load_digits() -> Dataset:
     """sklearn's bundled 8×8 digits, values 0..16 scaled to [0, 1], fixed stratified split."""
+    # deferred: scikit-learn loads on first use (start-up time)
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
@@ -285,7 +286,7 @@ def _labels(array: np.ndarray, n: int, spec: DatasetSpec, path: Path) -> np.ndar
 def _make_dataset(spec: DatasetSpec, x_tr, y_tr, x_te, y_te) -> Dataset:
     import torch  # deferred, as in _images
 
-    from ae_core.data.dataset import Dataset
+    from ae_core.data.dataset import Dataset  # deferred with torch: it imports torch
 
     return Dataset(
         name=spec.name,

@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ae_core.data.builtin import dataset_names, load_dataset
+from ae_core.data import download as dl
+from ae_core.data.builtin import DATASETS, dataset_names, load_dataset
 from ae_core.errors import AECoreError, DataError
-from ae_core.paths import user_data
+from ae_core.paths import atomic_write, user_data
+from ae_core.store import validate_name
 
 if TYPE_CHECKING:
     import torch
@@ -54,16 +56,12 @@ class DatasetLibrary:
         self.root = Path(root) if root is not None else default_library_dir()
 
     def _paths(self, name: str) -> tuple[Path, Path]:
-        from ae_core.store import validate_name
-
         stem = validate_name(name.removeprefix(USER_PREFIX))
         return self.root / f"{stem}.npz", self.root / f"{stem}.json"
 
     def save(self, dataset: Dataset, name: str, source: str = "",
              overwrite: bool = False) -> str:
         """Store a validated dataset; returns its full name ``user:<name>``."""
-        from ae_core.io import atomic_write
-
         data_path, meta_path = self._paths(name)
         stem = data_path.stem
         with _LOCK:
@@ -122,7 +120,7 @@ def _npz_bytes(dataset: Dataset) -> bytes:
 
 @lru_cache(maxsize=4)
 def _load_cached(path: str, mtime_ns: int, size: int) -> Dataset:
-    from ae_core.data.user import load_npz
+    from ae_core.data.user import load_npz  # deferred: torch and PIL
 
     name = USER_PREFIX + Path(path).stem
     dataset = load_npz(path, name)
@@ -144,9 +142,6 @@ def load_any(name: str, library: DatasetLibrary | None = None, **builtin_options
 def source_files(name: str, library: DatasetLibrary | None = None) -> list[Path] | None:
     """The files a dataset is read from (none for bundled digits), so a derived result can
     be keyed by their stamps; None for a name that is neither built in nor saved."""
-    from ae_core.data import download as dl
-    from ae_core.data.builtin import DATASETS
-
     if is_user_dataset(name):
         try:
             return [(library or DatasetLibrary())._paths(name)[0]]

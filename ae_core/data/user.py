@@ -175,6 +175,7 @@ def split_indices(
     counts = np.bincount(y)
     counts = counts[counts > 0]
     if counts.min() >= 2 and len(counts) <= min(n_test, n - n_test):
+        # deferred: scikit-learn loads on first use (start-up time)
         from sklearn.model_selection import train_test_split
 
         train, test = train_test_split(

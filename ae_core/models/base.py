@@ -107,6 +107,7 @@ class AutoEncoder(nn.Module):
 
     def fit(self, x: Any, y: Any = None, **train_options: Any) -> AutoEncoder:
         """Train on images ``x`` with :class:`ae_core.training.Trainer` (sklearn-style)."""
+        # deferred: the trainer builds on this module (a cycle at import)
         from ae_core.training import TrainConfig, Trainer
 
         config = TrainConfig(**train_options)

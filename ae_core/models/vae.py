@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import torch
 
-from ae_core.models.base import AutoEncoder
+from ae_core.models.base import AutoEncoder, _as_images
 from ae_core.models.config import AEConfig, _check, setting
 
 LOGVAR_RANGE = (-30.0, 20.0)
@@ -61,8 +61,6 @@ class VAE(AutoEncoder):
 
     def encode_distribution(self, x) -> tuple[torch.Tensor, torch.Tensor]:
         """(μ, log σ²) for every image, batched on the CPU; used by metrics and the UI."""
-        from ae_core.models.base import _as_images
-
         images = _as_images(x, self.config.input_shape)
         both = self._batched(images, lambda b: torch.cat(self.distribution(b), dim=1))
         return both[:, : self.latent_dim], both[:, self.latent_dim:]
