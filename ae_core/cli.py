@@ -34,7 +34,13 @@ from ae_core.models import (
 from ae_core.presets import PRESETS, preset_for
 from ae_core.pretrained import find_pretrained, list_pretrained
 from ae_core.store import ModelStore
-from ae_core.training import ProbeSnapshots, TrainConfig, Trainer
+from ae_core.training import (
+    ProbeSnapshots,
+    ReconstructionSnapshots,
+    TrainConfig,
+    Trainer,
+    replay_rows,
+)
 from ae_core.version import __version__
 
 
@@ -124,6 +130,9 @@ def _add_train(sub) -> None:
     train.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     train.add_argument("--probe-size", type=int, default=0,
                        help="store the codes of this many test images after every epoch")
+    train.add_argument("--replay-images", type=int, default=24,
+                       help="with --probe-size: also store the reconstructions of this many "
+                            "of those images after every epoch, as bytes (0 = off)")
     out = p.add_argument_group("output")
     out.add_argument("--out", type=Path, help="model file to write (default: the model store)")
     out.add_argument("--name", help="name in the model store (default: derived)")
@@ -230,6 +239,9 @@ def cmd_train(args) -> int:
     trainer = Trainer(model, train_config)
     probes = ProbeSnapshots(dataset.x_test[: args.probe_size]).attach(trainer) \
         if args.probe_size else None
+    recons = ReconstructionSnapshots(probes.probe, replay_rows(
+        dataset.y_test[: args.probe_size], args.replay_images)).attach(trainer) \
+        if probes is not None and args.replay_images > 0 else None
     bar = None if args.quiet else _training_bar(trainer, len(x_train) // min(
         train_config.batch_size, len(x_train)) * train_config.epochs)
     t0 = time.perf_counter()
@@ -248,7 +260,8 @@ def cmd_train(args) -> int:
                 "metrics": scores, "train_seconds": round(seconds, 2), "status": result.status,
                 "trained_classes": classes,
                 "command": " ".join(["python -m ae_core", *sys.argv[1:]])}
-    extras = probes.extras() if probes is not None else None
+    extras = {**(probes.extras() or {} if probes is not None else {}),
+              **(recons.extras() or {} if recons is not None else {})} or None
     if args.out:
         path = save_model(model, args.out, metadata, extras, half=args.half)
     else:

@@ -221,8 +221,11 @@ def check_tensor_table(table: dict[str, Any], expected: dict[str, tuple[tuple[in
                                  f"expected {ref_shape} {ref_dtype}.")
 
 
-EXTRA_KINDS = {"probe_codes": 3, "probe_epochs": 1, "probe_rows": 1}
-"""The extra tensors a model file may carry (the Train page's replay) and their ranks."""
+EXTRA_KINDS = {"probe_codes": 3, "probe_epochs": 1, "probe_rows": 1,
+               "recon_images": 4, "recon_frames": 5, "recon_epochs": 1, "recon_rows": 1}
+"""The extra tensors a model file may carry (the Train page's replay: the probe's codes and
+a few probe images' reconstructions, epoch by epoch) and their ranks."""
+_UINT8_EXTRAS = ("recon_images", "recon_frames")
 MAX_EXTRA_NUMBERS = 16_000_000
 """At most this many numbers in a file's extras (64 MB of float32): the replay keeps 60
 frames of at most a few thousand probe codes."""
@@ -246,6 +249,23 @@ def _check_extras(extras: dict[str, tuple[tuple[int, ...], torch.dtype]], source
         if ("probe_epochs" in extras and extras["probe_epochs"][0] != (frames,)) or (
                 "probe_rows" in extras and extras["probe_rows"][0] != (rows,)):
             raise ModelFileError(f"{source}: its replay tensors do not match each other.")
+    _check_recon_extras(extras, source)
+
+
+def _check_recon_extras(extras: dict[str, tuple[tuple[int, ...], torch.dtype]],
+                        source: str) -> None:
+    """The per-image replay: bytes, and frames, epochs, rows and images that agree."""
+    for name in _UINT8_EXTRAS:
+        if name in extras and extras[name][1] != torch.uint8:
+            raise ModelFileError(f"{source}: extra tensor '{name}' is not uint8.")
+    frames = extras.get("recon_frames")
+    if frames is None:
+        return
+    (count, n, *image), _ = frames
+    if ("recon_epochs" in extras and extras["recon_epochs"][0] != (count,)) or (
+            "recon_rows" in extras and extras["recon_rows"][0] != (n,)) or (
+            "recon_images" in extras and extras["recon_images"][0] != (n, *image)):
+        raise ModelFileError(f"{source}: its replay tensors do not match each other.")
 
 
 def _entry(entry: Any, name: str, source: str) -> tuple[tuple[int, ...], torch.dtype]:

@@ -25,7 +25,14 @@ from ae_core.evaluate import evaluate
 from ae_core.models import build_model, make_config
 from ae_core.store import ModelStore, safe_name, validate_name
 from ae_core.tasks import Board, Context, Task, TaskRefused
-from ae_core.training import ProbeSnapshots, TrainConfig, Trainer
+from ae_core.training import (
+    REPLAY_IMAGES,
+    ProbeSnapshots,
+    ReconstructionSnapshots,
+    TrainConfig,
+    Trainer,
+    replay_rows,
+)
 from ae_core.webdecoder import UnsupportedDecoder, decoder_program
 
 ACTIVE = ("queued", "running", "stopping")
@@ -73,6 +80,7 @@ class JobSpec:
     name: str = ""
     probe_size: int = 1000
     eval_points: int = 2000
+    replay_images: int = REPLAY_IMAGES  # probe images whose reconstructions each epoch keeps
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,9 @@ class JobSnapshot:
     error: dict[str, Any] | None = None  # a failure's kind (ae_core.errors.error_kind)
     decoder: Any = None  # the last epoch's decoder as a page runs it (ae_core.webdecoder)
     unwatched: bool = False  # stopped because no page showed it (Context.unwatched_s)
+    recon_frames: list[torch.Tensor] = field(default_factory=list)  # uint8, one an epoch
+    recon_images: torch.Tensor | None = None  # the replayed probe images, uint8
+    recon_rows: torch.Tensor | None = None  # their rows in the probe set
 
     @property
     def unsaved(self) -> bool:
@@ -127,6 +138,7 @@ class TrainingJob(Task):
             "epochs": int(spec.train.get("epochs", 0)), "history": [], "probe_codes": [],
             "probe_labels": None, "model_name": None, "metrics": {}, "divergence": None,
             "save_error": None, "error": None, "decoder": None,
+            "recon_frames": [], "recon": None,
         }
         self._trainer = None
         self.model = None
@@ -139,6 +151,7 @@ class TrainingJob(Task):
             s = dict(self._state)
             history = list(s["history"])
             probes = list(s["probe_codes"])
+            recon_frames = list(s["recon_frames"])
         status = s["status"]
         if status in ("queued", "running") and self.ctx.stop_requested:
             status = "stopping"
@@ -148,7 +161,8 @@ class TrainingJob(Task):
                            s["epoch"], s["epochs"], task.elapsed, eta, history, probes,
                            s["probe_labels"], s["model_name"], dict(s["metrics"]),
                            s["divergence"], s["save_error"], s["error"], s["decoder"],
-                           task.unwatched)
+                           task.unwatched, recon_frames,
+                           *(s["recon"] if s["recon"] is not None else (None, None)))
 
     # ----- the worker -----------------------------------------------------------
     def _set(self, **changes: Any) -> None:
@@ -177,18 +191,25 @@ class TrainingJob(Task):
         trainer = Trainer(model, train_config)
         probes = ProbeSnapshots(data.x_test[: spec.probe_size]).attach(trainer) \
             if spec.probe_size else None
+        recons = ReconstructionSnapshots(probes.probe, replay_rows(
+            data.y_test[: spec.probe_size], spec.replay_images)).attach(trainer) \
+            if probes is not None and spec.replay_images else None
+        if recons is not None:
+            self._set(recon=(recons.images, recons.rows))
         self._set(status="running", epochs=train_config.epochs,
                   probe_labels=data.y_test[: spec.probe_size] if spec.probe_size else None)
         with self._lock:
             self._trainer = trainer
         ctx.watch(trainer)
-        trainer.add_callback("on_epoch_end", lambda tr: self._on_epoch(tr, probes))
+        trainer.add_callback("on_epoch_end", lambda tr: self._on_epoch(tr, probes, recons))
         for event, fns in self._extra_callbacks.items():
             for fn in fns:
                 trainer.add_callback(event, fn)
         result = trainer.fit(data.x_train, x_val=data.x_test)
         if probes is not None:
             self._set(probe_codes=list(probes.codes))
+        if recons is not None:
+            self._set(recon_frames=list(recons.frames))
         self.model = model
         self._set(divergence=result.divergence)
         if result.epochs_completed == 0:
@@ -200,31 +221,36 @@ class TrainingJob(Task):
         except Exception:  # a metric must never cost the trained weights
             traceback.print_exc()
             scores = {}
-        name = self._save(model, data.name, train_config, result, scores, probes)
+        name = self._save(model, data.name, train_config, result, scores, probes, recons)
         self._set(status=result.status, message=result.message, model_name=name,
                   metrics=scores)
         return name
 
-    def _on_epoch(self, trainer, probes: ProbeSnapshots | None) -> None:
+    def _on_epoch(self, trainer, probes: ProbeSnapshots | None,
+                  recons: ReconstructionSnapshots | None = None) -> None:
         self.ctx.progress(trainer.progress)
         with self._lock:
             self._state["epoch"] = trainer.epoch
             self._state["history"] = list(trainer.history)
             if probes is not None:
                 self._state["probe_codes"] = list(probes.codes)
+            if recons is not None:
+                self._state["recon_frames"] = list(recons.frames)
         if probes is not None:  # the map's hover preview decodes with this epoch's weights
             decoder = _page_decoder(trainer.model)
             with self._lock:
                 self._state["decoder"] = decoder
 
-    def _save(self, model, dataset_name, train_config, result, scores, probes) -> str | None:
+    def _save(self, model, dataset_name, train_config, result, scores, probes,
+              recons=None) -> str | None:
         """Save under the chosen (or default) name, else a fallback name; if even that
         fails, keep the model and say why (:meth:`save_as` retries)."""
         metadata = {"dataset": dataset_name, "seed": train_config.seed,
                     "train": train_config.to_dict(), "metrics": scores,
                     "status": result.status, "train_seconds": round(result.seconds, 2),
                     "trained_in": "app"}
-        extras = probes.extras() if probes is not None else None
+        extras = {**(probes.extras() or {} if probes is not None else {}),
+                  **(recons.extras() or {} if recons is not None else {})} or None
         self._unsaved = (metadata, extras)
         stem = self.spec.name or default_model_name(dataset_name, self.spec.variant,
                                                     model.latent_dim)

@@ -312,11 +312,75 @@ class ProbeSnapshots:
 def probe_extras(snapshots: list[torch.Tensor], probe: torch.Tensor,
                  max_frames: int = 60) -> dict[str, torch.Tensor]:
     """At most ``max_frames`` evenly spaced snapshots (first and last kept) for replay."""
-    n = min(max_frames, len(snapshots))
-    keep = sorted({round(i * (len(snapshots) - 1) / max(n - 1, 1)) for i in range(n)})
+    keep = kept_frames(len(snapshots), max_frames)
     return {"probe_codes": torch.stack([snapshots[i] for i in keep]),
             "probe_epochs": torch.tensor(keep, dtype=torch.int32),
             "probe_rows": torch.arange(len(probe), dtype=torch.int32)}
+
+
+REPLAY_IMAGES = 24
+"""Probe images whose reconstructions are kept every epoch: enough to pick a few of each
+class, small enough (24 × 60 frames × 784 bytes ≈ 1.1 MB at most for 28×28) beside the
+weights."""
+
+
+def replay_rows(labels: torch.Tensor, n: int = REPLAY_IMAGES) -> torch.Tensor:
+    """``n`` probe rows taken round-robin over the classes in label order (each class's first
+    images first), so a replay shows every class, not the first few test images."""
+    labels = torch.as_tensor(labels).reshape(-1).long()
+    by_class = [torch.nonzero(labels == c).reshape(-1).tolist() for c in labels.unique().tolist()]
+    rows: list[int] = []
+    depth = 0
+    while len(rows) < min(n, len(labels)):
+        rows.extend(r[depth] for r in by_class if depth < len(r))
+        depth += 1
+    return torch.tensor(sorted(rows[:n]), dtype=torch.int32)
+
+
+class ReconstructionSnapshots:
+    """A trainer callback beside :class:`ProbeSnapshots`: the reconstructions of a few probe
+    images before training and after every finished epoch, as uint8 (a quarter of float32's
+    bytes; 1/255 is below what a screen shows).
+
+    The snapshots fire on the same events as the probe codes, so frame k of both is the same
+    epoch and a saved model replays the map and an image's reconstruction in step
+    (:meth:`extras`)."""
+
+    def __init__(self, probe: torch.Tensor, rows: torch.Tensor):
+        self.rows = torch.as_tensor(rows, dtype=torch.int32)
+        self.images = probe[self.rows.long()]
+        self.frames: list[torch.Tensor] = []
+
+    def attach(self, trainer: Trainer) -> ReconstructionSnapshots:
+        trainer.add_callback("on_train_start", self._snapshot)
+        trainer.add_callback("on_epoch_end", self._snapshot)
+        return self
+
+    def _snapshot(self, trainer: Trainer) -> None:
+        self.frames.append(to_uint8(trainer.model.reconstruct(self.images)))
+
+    def extras(self, max_frames: int = 60) -> dict[str, torch.Tensor] | None:
+        """The originals, the kept frames (the same epochs :func:`probe_extras` keeps), their
+        epochs and the images' rows in the probe set; None before any frame."""
+        if not self.frames:
+            return None
+        keep = kept_frames(len(self.frames), max_frames)
+        shape = tuple(self.frames[0].shape[1:])
+        return {"recon_images": to_uint8(self.images).reshape(-1, *shape),
+                "recon_frames": torch.stack([self.frames[i] for i in keep]),
+                "recon_epochs": torch.tensor(keep, dtype=torch.int32),
+                "recon_rows": self.rows.clone()}
+
+
+def to_uint8(images: torch.Tensor) -> torch.Tensor:
+    """Images in [0, 1] as bytes 0..255 (rounded; values outside are clipped)."""
+    return (images.detach().float().cpu().clamp(0, 1) * 255).round().to(torch.uint8)
+
+
+def kept_frames(count: int, max_frames: int = 60) -> list[int]:
+    """At most ``max_frames`` evenly spaced indices of ``count`` snapshots, first and last kept."""
+    n = min(max_frames, count)
+    return sorted({round(i * (count - 1) / max(n - 1, 1)) for i in range(n)})
 
 
 @torch.no_grad()
