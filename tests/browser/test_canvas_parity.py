@@ -1,4 +1,5 @@
-"""The page's decoder equals the library's ``decode`` for every shipped model, in real Chromium.
+"""The page's decoder and encoder equal the library's ``decode`` and ``encode`` for every
+shipped model, in real Chromium, and the drawing pad prepares a drawing as ``ae_core.drawing``.
 
 The canvas's module (``app_lib/canvas``: the same text the component mounts) is imported
 into a blank page; each model's decoder is lowered and packed exactly as the Explore page
@@ -16,14 +17,16 @@ import pytest
 from ae_core import PCAEmbedder
 from ae_core.binpack import pack
 from ae_core.data import load_dataset
+from ae_core.drawing import preprocess
 from ae_core.io import load_model
 from ae_core.pretrained import list_pretrained
-from ae_core.webdecoder import decoder_program, program_parts
+from ae_core.webdecoder import decoder_program, encoder_parts, program_parts
 from app_lib.canvas import module_text
 
 pytestmark = pytest.mark.browser
 
 CODES = 500
+IMAGES = 60
 TOLERANCE = 1e-4
 
 _DECODE_JS = """async ([moduleText, message, codes, dim]) => {
@@ -80,6 +83,62 @@ def test_the_page_decodes_exactly_what_the_library_decodes(blank, source):
     in_page = np.frombuffer(base64.b64decode(out), dtype="<f4").reshape(CODES, -1)
     expected = embedder.decode(codes).numpy().reshape(CODES, -1)
     assert np.abs(in_page - expected).max() <= TOLERANCE
+
+
+_ENCODE_JS = """async ([moduleText, message, images]) => {
+  if (!window.__canvasModule) {
+    const url = URL.createObjectURL(new Blob([moduleText], {type: 'text/javascript'}));
+    window.__canvasModule = await import(url);
+  }
+  const {unpackMessage, createEncoder} = window.__canvasModule;
+  const bytes = Uint8Array.from(atob(message), (ch) => ch.charCodeAt(0));
+  const {header, arrays} = unpackMessage(bytes);
+  const encoder = createEncoder(header.encoder, arrays, 'enc:');
+  const raw = Uint8Array.from(atob(images), (ch) => ch.charCodeAt(0));
+  const x = new Float64Array(raw.buffer);
+  const [c, h, w] = header.encoder.input_shape, size = c * h * w, out = [];
+  for (let i = 0; i < x.length / size; i++)
+    out.push(...encoder.encode(x.subarray(i * size, (i + 1) * size)));
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("source", _models())
+def test_the_page_encodes_exactly_what_the_library_encodes(blank, source):
+    """The drawing pad's encoder: images in [0, 1] (half of them sparse, like a drawing)."""
+    embedder = _embedder(source)
+    spec, weights = encoder_parts(embedder)
+    message = pack({"encoder": spec}, weights)
+    rng = np.random.default_rng(1)
+    images = rng.random((IMAGES, *spec["input_shape"]))
+    images[::2] *= rng.random(images[::2].shape) > 0.8
+    out = blank.evaluate(_ENCODE_JS, [module_text(), base64.b64encode(message).decode(),
+                                      base64.b64encode(images.astype("<f8").tobytes()).decode()])
+    in_page = np.asarray(out).reshape(IMAGES, -1)
+    expected = embedder.encode(images.astype(np.float32)).numpy()
+    assert np.abs(in_page - expected).max() <= TOLERANCE
+
+
+_PREPARE_JS = """async ([moduleText, strokes, mode, shape]) => {
+  if (!window.__canvasModule) {
+    const url = URL.createObjectURL(new Blob([moduleText], {type: 'text/javascript'}));
+    window.__canvasModule = await import(url);
+  }
+  return Array.from(window.__canvasModule.preprocessDrawing(strokes, mode, shape));
+}"""
+
+
+@pytest.mark.parametrize("mode,shape", [("mnist", (1, 28, 28)), ("digits", (1, 8, 8)),
+                                        ("resize", (3, 20, 16))])
+def test_the_page_prepares_a_drawing_as_the_library_does(blank, mode, shape):
+    rng = np.random.default_rng(2)
+    for _ in range(5):
+        strokes = [np.cumsum(rng.normal(0, 0.05, size=(rng.integers(1, 30), 2)), axis=0)
+                   + rng.random(2) for _ in range(rng.integers(1, 4))]
+        strokes = [np.clip(s, 0, 1).tolist() for s in strokes]
+        out = blank.evaluate(_PREPARE_JS, [module_text(), strokes, mode, list(shape)])
+        np.testing.assert_allclose(np.asarray(out), preprocess(strokes, mode, shape).ravel(),
+                                   atol=1e-6)
 
 
 _MOUNT_JS = """async ([moduleText, message]) => {
