@@ -175,8 +175,8 @@ export class DrawPad {
     const [, h, w] = this.shape;
     this.thumbs = {};
     for (const [part, label] of [["input", T.draw_input], ["recon", T.draw_recon]]) {
-      const fig = el("figure", "lc-thumb", row);
-      const c = el("canvas", "lc-thumb-image lc-draw-image", fig);
+      const fig = el("figure", "lc-draw-thumb", row);
+      const c = el("canvas", "lc-draw-image", fig);
       c.width = w;
       c.height = h;
       c.dataset.part = part;
