@@ -32,6 +32,7 @@ from app_lib import catalog, maps
 from app_lib.state import SPLITS
 
 PATH = "_latent/row"
+ENCODER_PATH = "_latent/encoder"
 
 
 class RowNotServed(LookupError):
@@ -47,8 +48,15 @@ def row_url(dataset: str, choice: catalog.ModelChoice, split: str, map_id: str) 
     return f"{PATH}?{urlencode(query)}"
 
 
-def row_message(params: dict[str, Any]) -> bytes:
-    """The answer to one request's parameters; raises :class:`RowNotServed`."""
+def encoder_url(dataset: str, choice: catalog.ModelChoice, split: str,
+                map_id: str) -> str | None:
+    """The address of one map's encoder weights (see :func:`encoder_message`), or None."""
+    url = row_url(dataset, choice, split, map_id)
+    return url.replace(PATH, ENCODER_PATH, 1) if url else None
+
+
+def _record(params: dict[str, Any]):
+    """The stored map a request names (dataset, model, split and the map's id)."""
     dataset, key, split = (str(params.get(k, "")) for k in ("dataset", "model", "split"))
     if split not in SPLITS:
         raise RowNotServed("unknown split")
@@ -56,6 +64,22 @@ def row_message(params: dict[str, Any]) -> bytes:
     record = maps.stored(dataset, choice, split) if choice is not None else None
     if record is None or record.map_header.get("map_id") != params.get("map"):
         raise RowNotServed("no such map")
+    return dataset, split, record
+
+
+def encoder_message(params: dict[str, Any]) -> bytes:
+    """The map's encoder weights (``ae_core.webdecoder.encoder_parts``' arrays, named as the
+    canvas message's ``encoder`` spec names them): sent when the drawing pad first opens,
+    not with every map, since most visits never draw."""
+    _, _, record = _record(params)
+    if record.encoder is None:
+        raise RowNotServed("no encoder for the page")
+    return pack({"map_id": record.map_header["map_id"]}, record.encoder[1])
+
+
+def row_message(params: dict[str, Any]) -> bytes:
+    """The answer to one request's parameters; raises :class:`RowNotServed`."""
+    dataset, split, record = _record(params)
     try:
         row = int(str(params.get("row", "")))
     except ValueError as error:
@@ -70,19 +94,35 @@ def row_message(params: dict[str, Any]) -> bytes:
                  "code": np.ascontiguousarray(record.space.codes[row], dtype=np.float32)})
 
 
-def endpoint(request: Request) -> Response:
-    """Starlette runs this plain function in its thread pool, off the event loop."""
+def _answer(build, request: Request) -> Response:
     try:
-        body = row_message(dict(request.query_params))
+        body = build(dict(request.query_params))
     except RowNotServed as refused:
         return Response(str(refused), status_code=404, media_type="text/plain")
     return Response(body, media_type="application/octet-stream",
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
-def route() -> Route:
-    """The route under the server's ``server.baseUrlPath``, as Streamlit's own are."""
-    from streamlit import config  # deferred: read when app.py builds the route
+def endpoint(request: Request) -> Response:
+    """Starlette runs this plain function in its thread pool, off the event loop."""
+    return _answer(row_message, request)
+
+
+def encoder_endpoint(request: Request) -> Response:
+    return _answer(encoder_message, request)
+
+
+def _under_base(path: str) -> str:
+    from streamlit import config  # deferred: read when app.py builds the routes
 
     base = str(config.get_option("server.baseUrlPath") or "").strip("/")
-    return Route(f"/{base}/{PATH}" if base else f"/{PATH}", endpoint, methods=["GET"])
+    return f"/{base}/{path}" if base else f"/{path}"
+
+
+def route() -> Route:
+    """The row route under the server's ``server.baseUrlPath``, as Streamlit's own are."""
+    return Route(_under_base(PATH), endpoint, methods=["GET"])
+
+
+def encoder_route() -> Route:
+    return Route(_under_base(ENCODER_PATH), encoder_endpoint, methods=["GET"])

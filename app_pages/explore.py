@@ -63,7 +63,7 @@ def _fmt(z) -> str:
 
 
 def _canvas_message(sid, record: MapRecord, names, row_url: str | None,
-                    draw: dict | None = None) -> bytes:
+                    draw: dict | None = None, encoder_url: str | None = None) -> bytes:
     """The canvas's message, rebuilt only when the page runs in full (see the module doc)."""
     key = f"_canvas_msg:{sid}"
     if st.session_state.pop(FULL_RUN, False) or key not in st.session_state:
@@ -73,7 +73,7 @@ def _canvas_message(sid, record: MapRecord, names, row_url: str | None,
             classes={"names": names, "colors": figures.class_colors(len(names))},
             text=canvas.texts(space), state=explorer.canvas_state(sid, space),
             output_shape=tuple(record.facts["image_shape"]), row_url=row_url,
-            encoder=record.encoder, draw=draw,
+            encoder=record.encoder, draw=draw, encoder_url=encoder_url,
             options=present.canvas_options())
     return st.session_state[key]
 
@@ -91,7 +91,9 @@ def explore_view(sel, choice, record: MapRecord, names):
     draw = {"mode": drawing_mode(sel.dataset, record.facts["image_shape"]),
             "encode_url": encode.encode_url(sel.dataset, choice, sel.split,
                                             record.map_header["map_id"])}
-    payload = _canvas_message(sid, record, names, row_url, draw)
+    encoder_url = (rows.encoder_url(sel.dataset, choice, sel.split, record.map_header["map_id"])
+                   if record.encoder is not None else None)
+    payload = _canvas_message(sid, record, names, row_url, draw, encoder_url)
     key = explorer.canvas_key(sid)
     canvas_col, side_col = (st.container(), None) if row_url else st.columns([3.3, 1],
                                                                              gap="small")

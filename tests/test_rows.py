@@ -60,3 +60,21 @@ def test_anything_but_a_row_of_an_opened_map_is_refused(opened, change):
 def test_a_session_upload_has_no_row_address():
     choice = catalog.find_choice("digits", MODEL)
     assert rows.row_url("upload:mine", choice, "test", "m") is None
+
+
+def test_the_drawing_pads_encoder_comes_on_request_not_with_every_map(opened):
+    choice, record, _ = opened
+    url = rows.encoder_url("digits", choice, "test", record.map_header["map_id"])
+    header, arrays = unpack(rows.encoder_message(dict(parse_qsl(url.split("?", 1)[1]))))
+    assert header["map_id"] == record.map_header["map_id"]
+    assert set(arrays) == set(record.encoder[1]) and arrays
+    for name, weights in record.encoder[1].items():
+        np.testing.assert_array_equal(arrays[name], weights)
+    from app_lib import canvas
+
+    message_header, message_arrays = unpack(canvas.message(
+        record.map_header, record.map_arrays, record.decoder, classes={}, text={}, state={},
+        encoder=record.encoder, encoder_url=url))
+    assert message_header["encoder"] == record.encoder[0]
+    assert message_header["encoder_url"] == url
+    assert not any(name.startswith("enc:") for name in message_arrays)

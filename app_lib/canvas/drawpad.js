@@ -124,8 +124,12 @@ export class DrawPad {
     const same = this.mapId === header.map_id && this.shape && shape
       && this.shape.join() === shape.join();
     this.mapId = header.map_id;
-    this.encoder = header.encoder ? createEncoder(header.encoder, arrays, "enc:") : null;
-    this.inPage = !!(this.encoder && o.decoder);
+    // the weights come with the message, or from header.encoder_url when the pad first opens
+    this.encoderSpec = header.encoder || null;
+    this.encoderUrl = header.encoder_url || null;
+    this.encoder = header.encoder && !header.encoder_url
+      ? createEncoder(header.encoder, arrays, "enc:") : null;
+    this.inPage = !!(this.encoderSpec && o.decoder);
     this.url = draw && draw.encode_url ? draw.encode_url : null;
     this.mode = draw ? draw.mode : "resize";
     this.shape = shape;
@@ -151,7 +155,26 @@ export class DrawPad {
     this.panel.hidden = !this.active;
     if (this.toggleBox) this.toggleBox.checked = this.active;
     if (this.active) this.paintPad();
+    if (this.active && this.inPage && !this.encoder) this.fetchEncoder();
     if (redraw) this.owner.composite();
+  }
+
+  async fetchEncoder() {
+    if (this.encoderLoading) return;
+    this.encoderLoading = true;
+    const mapId = this.mapId;
+    try {
+      const response = await fetch(`${rowBase()}${this.encoderUrl}`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const msg = unpackMessage(new Uint8Array(await response.arrayBuffer()));
+      if (mapId !== this.mapId) return;  // another map arrived meanwhile
+      this.encoder = createEncoder(this.encoderSpec, msg.arrays, "enc:");
+      if (this.strokes.length) this.strokeDone(performance.now());
+    } catch (error) {
+      if (this.reading) this.reading.textContent = this.owner.text.draw_failed;
+    } finally {
+      this.encoderLoading = false;
+    }
   }
 
   build() {
@@ -247,7 +270,7 @@ export class DrawPad {
 
   scheduleLive() {
     // while the pen moves: encode once a frame, in the page only (never a request a frame)
-    if (!this.inPage || this.livePending) return;
+    if (!this.inPage || !this.encoder || this.livePending) return;
     this.livePending = true;
     requestAnimationFrame(() => {
       this.livePending = false;
@@ -260,6 +283,7 @@ export class DrawPad {
     // to the frame that shows the mark is the pad's figure (benchmarks/bench_draw.py)
     this.owner.root.dataset.drawn = "0";
     if (this.inPage) {
+      if (!this.encoder) return;  // fetchEncoder encodes the strokes once it arrives
       const t0 = performance.now();
       this.encodeInPage();
       this.stats.computeMs.push(performance.now() - t0);
