@@ -32,6 +32,7 @@ from ae_core.training import (
     TrainConfig,
     Trainer,
     replay_rows,
+    to_uint8,
 )
 from ae_core.webdecoder import UnsupportedDecoder, decoder_program
 
@@ -195,7 +196,7 @@ class TrainingJob(Task):
             data.y_test[: spec.probe_size], spec.replay_images)).attach(trainer) \
             if probes is not None and spec.replay_images else None
         if recons is not None:
-            self._set(recon=(recons.images, recons.rows))
+            self._set(recon=(to_uint8(recons.images), recons.rows))
         self._set(status="running", epochs=train_config.epochs,
                   probe_labels=data.y_test[: spec.probe_size] if spec.probe_size else None)
         with self._lock:

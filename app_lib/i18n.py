@@ -1239,6 +1239,34 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "present.exit": {"en": "Exit presentation", "ko": "발표 모드 끝내기"},
     "present.exit_help": {"en": "Back to the normal view (Esc)", "ko": "일반 화면으로 (Esc)"},
+    # ----- the per-image replay of training (app_lib.replay)
+    "replay.title": {"en": "One image, epoch by epoch", "ko": "이미지 하나, 에포크별로"},
+    "replay.pick": {"en": "Pick an image", "ko": "이미지를 고르세요"},
+    "replay.original": {"en": "original", "ko": "원본"},
+    "replay.reconstruction": {"en": "reconstruction", "ko": "복원"},
+    "replay.strip": {"en": "Its reconstruction after every epoch (click one to jump there)",
+                     "ko": "에포크마다의 복원 결과 (누르면 그 에포크로 이동)"},
+    "replay.scrubber": {"en": "Epoch", "ko": "에포크"},
+    "replay.epoch": {"en": "Epoch {epoch}", "ko": "에포크 {epoch}"},
+    "replay.image": {"en": "Image of class {label}", "ko": "클래스 {label}의 이미지"},
+    "replay.none": {
+        "en": "This model was saved without a replay of its training (the shipped models "
+              "and models trained with --probe-size 0 have none).",
+        "ko": "이 모델은 학습 과정 재생 없이 저장되었습니다 (기본 제공 모델과 --probe-size 0으로 "
+              "학습한 모델에는 없습니다).",
+    },
+    "replay.no_images": {
+        "en": "This model keeps the map's replay but not its images' reconstructions: it was "
+              "trained before they were recorded, or with --replay-images 0.",
+        "ko": "이 모델은 지도의 재생만 있고 이미지별 복원 기록은 없습니다. 기록 기능이 생기기 전에 "
+              "학습했거나 --replay-images 0으로 학습한 모델입니다.",
+    },
+    "replay.slider_help": {
+        "en": "Move through training: the map and the picked image's reconstruction follow.",
+        "ko": "학습 과정을 앞뒤로 움직입니다. 지도와 고른 이미지의 복원이 함께 바뀝니다.",
+    },
+    "replay.models_title": {"en": "Replay of training", "ko": "학습 과정 재생"},
+    "train.another": {"en": "Train another model", "ko": "다른 모델 학습하기"},
 }
 
 

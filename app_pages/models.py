@@ -98,6 +98,39 @@ def _actions(store: ModelStore, models) -> None:
         st.rerun()
 
 
+def _replay(model) -> None:
+    """The picked model's replay of training (``app_lib.replay``), or why it has none."""
+    import numpy as np  # deferred with the model's loading: this page lists without torch
+
+    from ae_core.io import load_model
+    from ae_core.models import has_capability
+    from app_lib import cache, canvas
+    from app_lib import replay as replay_ui
+    from app_lib import train_view as tv
+
+    st.subheader(t("replay.models_title"))
+    try:
+        extras = load_model(model.path).extras
+    except AECoreError as e:
+        messages.show(e, "models.error")
+        return
+    try:
+        data = cache.get_dataset(model.dataset)
+        names, labels = list(data.class_names), np.asarray(data.y_test)
+    except AECoreError:  # the dataset is not here: the replay without class names
+        names, labels = [], None
+
+    def draw_map(codes, frame: int) -> None:
+        n = len(codes)
+        shown = labels[:n] if labels is not None and len(labels) >= n else np.zeros(n, int)
+        canvas.latent_canvas(tv.probe_message(
+            codes, shown, names or ["?"], prior=has_capability(model.variant, "probabilistic"),
+            map_id=f"probe:{model.name}"), key=f"models_probe_{model.name}")
+
+    replay_ui.saved_panel(extras, labels, names, f"model:{model.name}",
+                          f"models_replay_{model.name}", map_message=draw_map)
+
+
 def _confirm_damaged(name: str | None) -> None:
     """Delete's and Cancel's callback (a callback: a click must survive the shell's rerun)."""
     if name is None:
@@ -168,6 +201,9 @@ stored = store.list()
 if stored:
     _table(stored)
     _actions(store, stored)
+    picked = next((m for m in stored if m.name == st.session_state.get("models_pick")), None)
+    if picked is not None:
+        _replay(picked)
 else:
     st.info(t("models.empty"), icon=":material/inventory_2:")
 if damaged := store.damaged():

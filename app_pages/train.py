@@ -21,8 +21,9 @@ from ae_core.jobs import JobRefused, default_model_name
 from ae_core.models import VARIANTS, has_capability
 from ae_core.presets import PRESETS
 from ae_core.store import NameReserved
-from app_lib import cache, canvas, catalog, messages, sidebar, state
+from app_lib import cache, canvas, catalog, messages, present, sidebar, state
 from app_lib import jobs as app_jobs
+from app_lib import replay as replay_ui
 from app_lib import train_view as tv
 from app_lib.background import poll
 from app_lib.i18n import STRINGS, bound, current_language, preset_title, t, variant_name
@@ -251,6 +252,8 @@ def _charts(snap, replay: int | None) -> None:
                             key=f"losses_{snap.id}")
         else:
             st.caption(t("train.waiting"))
+        # beside the map: one probe image's reconstruction at the map's epoch
+        replay_ui.job_panel(snap, replay, f"replay_{snap.id}", _class_names(snap.spec.dataset))
     with right:
         if not snap.probe_codes or snap.probe_labels is None:
             return
@@ -354,5 +357,7 @@ if job is not None:
         st.info(t("train.watching"), icon=":material/visibility:")
     job_view(job, control)
     st.divider()
-_presets()
-_form(sel)
+# a projector shows the job; the form waits, folded, for the next one
+with st.expander(t("train.another")) if present.on() and job is not None else st.container():
+    _presets()
+    _form(sel)

@@ -58,7 +58,8 @@ def test_a_short_training_runs_to_the_end_and_the_model_appears_everywhere():
     progress = at.get("progress")[0].proto
     assert progress.value == 100 and "Epoch 2 of 2" in progress.text
     assert len(at.get("plotly_chart")) == 1  # the losses
-    [latent_map] = at.get("bidi_component")  # the latent canvas, map only
+    [latent_map] = [c for c in at.get("bidi_component")  # the latent canvas, map only
+                    if c.proto.component_name == "latent_canvas"]
     header, arrays = binpack.unpack(latent_map.proto.bytes)
     assert header["options"]["map_only"] and len(arrays["xy"]) == header["map"]["n"] > 0
     assert any(s.key.startswith("replay_") for s in at.slider)

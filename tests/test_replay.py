@@ -118,6 +118,7 @@ def test_a_training_job_records_and_saves_the_replay(tmp_path):
     assert snap.status == "finished"
     assert len(snap.recon_frames) == len(snap.probe_codes) == 3
     assert snap.recon_images.shape == (10, 1, 8, 8) and snap.recon_rows.shape == (10,)
+    assert torch.equal(snap.recon_images, store.load("replayed").extras["recon_images"])
     assert len(set(snap.probe_labels[snap.recon_rows.long()].tolist())) == 10  # every digit
     extras = store.load("replayed").extras
     assert extras["recon_frames"].shape == (3, 10, 1, 8, 8)
