@@ -10,9 +10,7 @@ mounted here as a small component on every page; the routes are ``app_lib.classr
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import html
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -170,11 +168,15 @@ def class_link(code: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, f"{PARAM}={code}", ""))
 
 
-def qr_svg(text: str) -> str:
-    """A QR code of ``text`` as an SVG document (segno: pure Python, no image library)."""
+def qr_png(text: str) -> bytes:
+    """A QR code of ``text`` as PNG bytes (segno: pure Python, no image library)."""
+    import io
+
     import segno  # deferred: only a teacher's box draws one
 
-    return segno.make(text, error="m").svg_inline(scale=4, border=2, dark="#111")
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=5, border=2, dark="#111")
+    return out.getvalue()
 
 
 def _panel(role: str | None, code: str | None, secret: str | None) -> None:
@@ -209,9 +211,7 @@ def render() -> None:
             st.markdown(f'<div class="class-code" style="font-size:2rem;font-weight:700;'
                         f'letter-spacing:.2em;font-family:monospace">{mine[0]}</div>',
                         unsafe_allow_html=True)
-            svg = base64.b64encode(qr_svg(link).encode()).decode()
-            st.markdown(f'<img src="data:image/svg+xml;base64,{svg}" width="180" height="180" '
-                        f'alt="{html.escape(t("class.qr_alt"))}">', unsafe_allow_html=True)
+            st.image(qr_png(link), width=180, caption=t("class.qr_alt"))
             st.code(link, language=None)
             st.caption(t("class.teacher_note"))
             st.button(t("class.end"), key="class_end", on_click=end, icon=":material/stop:")
