@@ -322,7 +322,7 @@ def _act(op, x):
     if fn == "elu":
         return np.where(x > 0, x, op.get("alpha", 1.0) * np.expm1(np.minimum(x, 0.0)))
     if fn == "gelu":
-        from scipy.special import erf
+        from scipy.special import erf  # deferred: SciPy loads on first use (start-up time)
 
         return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
     if fn == "gelu_tanh":

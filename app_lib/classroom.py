@@ -391,7 +391,7 @@ class RedisChannel(Channel):
 
     def _relay(self) -> None:
         """Redis messages → this replica's streams; reconnects after an error."""
-        import redis
+        import redis  # deferred: only a deployment with AE_REDIS_URL needs it
 
         while True:
             try:

@@ -63,7 +63,7 @@ async def events(request: Request) -> Response:
 
 def routes() -> list[Route]:
     """Both routes under the server's ``server.baseUrlPath``, as ``app_lib.rows.route``."""
-    from streamlit import config
+    from streamlit import config  # deferred: read when app.py builds the route
 
     base = str(config.get_option("server.baseUrlPath") or "").strip("/")
     prefix = f"/{base}/{PATH}" if base else f"/{PATH}"

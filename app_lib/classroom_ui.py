@@ -11,6 +11,7 @@ mounted here as a small component on every page; the routes are ``app_lib.classr
 from __future__ import annotations
 
 import contextlib
+import io
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -159,7 +160,7 @@ def leave() -> None:
 
 def class_link(code: str) -> str:
     """The address students open: the app's root with ``?class=<code>``."""
-    from streamlit import config
+    from streamlit import config  # deferred: read per call, after the config loaded
 
     url = st.context.url or "http://localhost:8501/"
     parts = urlsplit(url)
@@ -170,8 +171,6 @@ def class_link(code: str) -> str:
 
 def qr_png(text: str) -> bytes:
     """A QR code of ``text`` as PNG bytes (segno: pure Python, no image library)."""
-    import io
-
     import segno  # deferred: only a teacher's box draws one
 
     out = io.BytesIO()

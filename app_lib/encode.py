@@ -93,7 +93,7 @@ async def endpoint(request: Request) -> Response:
 
 def route() -> Route:
     """The route under the server's ``server.baseUrlPath``, as Streamlit's own are."""
-    from streamlit import config
+    from streamlit import config  # deferred: read when app.py builds the route
 
     base = str(config.get_option("server.baseUrlPath") or "").strip("/")
     return Route(f"/{base}/{PATH}" if base else f"/{PATH}", endpoint, methods=["POST"])

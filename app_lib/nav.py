@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from app_lib import present
 from app_lib.i18n import t
 
 
@@ -40,7 +41,5 @@ PAGES = (
 def navigation() -> st.navigation:
     """``st.navigation`` over ``PAGES``, titles in the current language; in the top bar in
     presentation mode, which hides the sidebar (``app_lib.present``)."""
-    from app_lib import present
-
     return st.navigation([st.Page(p.path, title=t(p.title_key), icon=p.icon, default=p.default)
                           for p in PAGES], position="top" if present.on() else "sidebar")
