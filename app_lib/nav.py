@@ -40,6 +40,8 @@ PAGES = (
 
 def navigation() -> st.navigation:
     """``st.navigation`` over ``PAGES``, titles in the current language; in the top bar in
-    presentation mode, which hides the sidebar (``app_lib.present``)."""
+    presentation mode, which hides the sidebar (``app_lib.present``). Every page is listed
+    (``expanded``): behind Streamlit's "View more" a class would not find its pages."""
     return st.navigation([st.Page(p.path, title=t(p.title_key), icon=p.icon, default=p.default)
-                          for p in PAGES], position="top" if present.on() else "sidebar")
+                          for p in PAGES], position="top" if present.on() else "sidebar",
+                         expanded=True)
