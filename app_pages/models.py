@@ -14,6 +14,7 @@ from app_lib.i18n import current_language, t, variant_name
 CONFIRM_KEY = "_models_confirm_delete"
 DAMAGED_CONFIRM_KEY = "_models_confirm_delete_damaged"
 NOTICE_KEY = "_models_notice"
+PICK_NEXT = "_models_pick_next"
 ERROR_KEY = "_models_error"
 METRIC_KEYS = ("mse", "knn5", "trustworthiness", "trust")
 
@@ -64,6 +65,8 @@ def _table(models) -> None:
 
 def _actions(store: ModelStore, models) -> None:
     names = [m.name for m in models]
+    if (added := st.session_state.pop(PICK_NEXT, None)) in names:
+        st.session_state["models_pick"] = added  # a model just uploaded is the one picked
     name = st.selectbox(t("models.pick"), names, key="models_pick")
     model = next(m for m in models if m.name == name)
     left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
@@ -189,6 +192,7 @@ def _upload(store: ModelStore) -> None:
         except AECoreError as e:
             messages.show(e, "models.refused", icon=":material/block:")
         else:
+            st.session_state[PICK_NEXT] = stored.name
             _changed(t("models.imported", name=stored.name))
 
 

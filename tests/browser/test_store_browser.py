@@ -85,9 +85,7 @@ def test_upload_rename_download_and_delete_a_model(page, app_server, tmp_path):
     page.locator("[data-testid=stDataFrame]").wait_for()
 
     pick = page.locator("[data-testid=stSelectbox]").filter(has_text="Model").last
-    if "tiny-upload" not in pick.inner_text():
-        pick.click()
-        page.get_by_role("option", name="tiny-upload", exact=True).click()
+    expect(pick).to_contain_text("tiny-upload")  # the model just added is the one picked
     new_name = page.locator('input[aria-label="New name"]')
     # The rename box is keyed by the picked model: wait until the rerun has replaced it,
     # otherwise the typed name lands in the old box and is thrown away.
