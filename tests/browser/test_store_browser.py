@@ -85,7 +85,8 @@ def test_upload_rename_download_and_delete_a_model(page, app_server, tmp_path):
     page.locator("[data-testid=stDataFrame]").wait_for()
 
     pick = page.locator("[data-testid=stSelectbox]").filter(has_text="Model").last
-    expect(pick).to_contain_text("tiny-upload")  # the model just added is the one picked
+    # the model just added is the one picked (the selectbox shows it in its input)
+    expect(pick.locator("input")).to_have_value("tiny-upload")
     new_name = page.locator('input[aria-label="New name"]')
     # The rename box is keyed by the picked model: wait until the rerun has replaced it,
     # otherwise the typed name lands in the old box and is thrown away.
