@@ -21,9 +21,12 @@ PARTS = {"map": "canvas.lc-canvas", "image": "canvas.lc-image",
          "reconstruction": 'canvas.lc-thumb-image[data-part="reconstruction"]'}
 
 
+_SIDEBAR_SHOWN_JS = ("() => { const s = document.querySelector('[data-testid=stSidebar]');"
+                     " return !!s && s.getBoundingClientRect().width > 0; }")
+
+
 def _sidebar_shown(page) -> bool:
-    return page.evaluate("() => { const s = document.querySelector('[data-testid=stSidebar]');"
-                         " return !!s && s.getBoundingClientRect().width > 0; }")
+    return page.evaluate(_SIDEBAR_SHOWN_JS)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -36,7 +39,7 @@ def test_explore_fits_a_projector_in_presentation_mode(browser, app_server, lang
                                  model="pretrained:digits-vae-2d", pt="5", present="1"))
         driver = CanvasDriver(page).wait_ready()
         page.wait_for_function("() => window.__latentCanvas.clicked.dataset.shown === '5'")
-        assert not _sidebar_shown(page)
+        page.wait_for_function(f"() => !({_SIDEBAR_SHOWN_JS})()", timeout=10_000)
         assert driver.read("c.root.classList.contains('lc-present')")
         boxes = {name: page.locator(selector).first.bounding_box()
                  for name, selector in PARTS.items()}
