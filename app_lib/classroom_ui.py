@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,7 +30,9 @@ CODE_WIDGET = "class_code_input"
 PARAM = "class"
 
 PANEL_JS = (Path(__file__).parent / "canvas" / "follow.js").read_text(encoding="utf-8") + """
-export default function classPanel({ data, parentElement }) {
+export default function classPanel({ data: raw, parentElement }) {
+  // JSON bytes (see _panel): decoded here
+  const data = raw instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(raw)) : raw;
   const link = classLink();
   const cookies = (data && data.cookies) || {};
   for (const [name, value] of Object.entries(cookies)) {
@@ -190,9 +193,11 @@ def _panel(role: str | None, code: str | None, secret: str | None) -> None:
         cookies[STUDENT_COOKIE] = ""
     text = {"following": t("class.following", code="{code}"), "detached": t("class.detached"),
             "detach": t("class.detach"), "follow": t("class.follow"), "ended": t("class.ended")}
-    _PANEL(data={"role": role, "code": code, "secret": secret if role == "teacher" else None,
-                 "cookies": cookies, "text": text, "lang": current_language()},
-           key="class_panel", height="content")
+    # JSON bytes, not a dict: Streamlit looks for dataframes in a dict's values, which
+    # imports pandas (a third of a second) on a fresh server's first page
+    panel = {"role": role, "code": code, "secret": secret if role == "teacher" else None,
+             "cookies": cookies, "text": text, "lang": current_language()}
+    _PANEL(data=json.dumps(panel).encode("utf-8"), key="class_panel", height="content")
 
 
 def render() -> None:
