@@ -47,3 +47,19 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(pytest.mark.flaky(reruns=2, reruns_delay=2))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_work_left_running():
+    """At the end of the run, stop every background task and training job the tests' pages
+    started, and wait for their threads: a thread still inside torch while the interpreter
+    shuts down aborts the process ("terminate called without an active exception")."""
+    yield
+    from ae_core.jobs import REGISTRY
+    from ae_core.tasks import TASKS
+
+    running = [task for board in (TASKS, REGISTRY) for task in board.tasks()]
+    for task in running:
+        task.stop()
+    for task in running:
+        task.wait(timeout=30)

@@ -111,7 +111,8 @@ def test_a_bad_file_is_named_in_the_user_s_language_and_the_others_still_load(
 
 def canvas_state(at: AppTest) -> dict:
     """The position and clicked row the Explore page started its latent canvas from."""
-    (element,) = at.get("bidi_component")
+    (element,) = [e for e in at.get("bidi_component")
+                  if e.proto.component_name == "latent_canvas"]
     header, _ = unpack(element.proto.bytes)
     return header["state"]
 

@@ -52,10 +52,14 @@ def image_urls(at: AppTest, alt: str) -> list[str]:
     return urls + [re.search(r'src="([^"]+)"', body).group(1) for body in inline]
 
 
+def latent_canvases(at: AppTest) -> list:
+    """The page's latent canvases (the sidebar's class box is a component too)."""
+    return [e for e in at.get("bidi_component") if e.proto.component_name == "latent_canvas"]
+
+
 def canvas_message(at: AppTest) -> tuple[dict, dict]:
     """The header and arrays the Explore page sent its latent canvas."""
-    (element,) = at.get("bidi_component")
-    assert element.proto.component_name == "latent_canvas"
+    (element,) = latent_canvases(at)
     return unpack(element.proto.bytes)
 
 
@@ -279,10 +283,10 @@ def test_a_large_map_not_yet_encoded_shows_progress_then_the_map(monkeypatch, tm
     st.cache_resource.clear()
     at = open_app(model="pretrained:digits-ae-2d", split="all")
     assert_clean(at)
-    assert not at.get("bidi_component")
+    assert not latent_canvases(at)
     assert any("encoded once" in i.value for i in at.info)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not at.get("bidi_component"):
+    while time.monotonic() < deadline and not latent_canvases(at):
         time.sleep(0.3)
         at.run()
     assert_clean(at)

@@ -89,8 +89,11 @@ def _post(query: str, body: bytes):
              "query_string": query.encode(),
              "headers": [(b"content-length", str(len(body)).encode())]}
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
-    return asyncio.run(encode.endpoint(Request(scope, receive)))
+    # in a thread of its own: a browser test's Playwright may hold a running loop in this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, encode.endpoint(Request(scope, receive))).result()
 
 
 def test_the_encode_route_answers_the_model_s_code_and_reconstruction():

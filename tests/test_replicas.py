@@ -181,6 +181,15 @@ def test_a_student_on_replica_2_follows_a_teacher_on_replica_1(hall):
 
 @pytest.mark.skipif(not chromium_available(), reason="needs Chromium at /usr/bin/chromium")
 def test_a_model_saved_on_replica_1_is_listed_on_replica_2(hall):
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Playwright's sync API in a thread of its own: a browser test earlier in the run may
+    # hold a running event loop in this one
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(_upload_on_1_find_on_2, hall).result()
+
+
+def _upload_on_1_find_on_2(hall) -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.driver import launch_chromium

@@ -15,8 +15,9 @@ EXPLORE = {"lang": "en", "dataset": "digits", "model": "pretrained:digits-vae-2d
 
 def start_class(page) -> str:
     """In the sidebar: open the class box, start a class; the code it shows."""
-    page.get_by_text("Class", exact=True).first.click()
-    page.get_by_role("button", name="Start a class").click()
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_text("Class", exact=True).first.click()
+    sidebar.get_by_role("button", name="Start a class").click()
     code = page.locator(".class-code")
     code.wait_for()
     return code.inner_text().strip()
@@ -74,3 +75,42 @@ def test_a_student_follows_the_teacher(browser, app_server, page):
         spage.wait_for_function(f"() => window.__latentCanvas.row === {rows[1]}", timeout=1500)
     finally:
         student_context.close()
+
+
+_EPOCH_JS = """() => { const m = document.body.innerText.match(/Epoch (\\d+) of 400/);
+  return m ? Number(m[1]) : 0; }"""
+
+
+def test_a_student_watches_the_teachers_training_read_only(browser, app_server):
+    """The teacher starts a class, then a training: the student's page goes to the Train page
+    with that job, sees its epochs and map go by, and has no Stop of its own."""
+    from tests.browser.driver import start_training_from_form
+
+    teacher_context = browser.new_context(viewport=VIEWPORT)  # no class from another test
+    page = teacher_context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(app_server.url("/train", lang="en", dataset="digits"))
+    code = start_class(page)
+    student_context = browser.new_context(viewport=VIEWPORT)
+    try:
+        spage = student_context.new_page()
+        spage.set_default_timeout(60_000)
+        spage.goto(app_server.url("/", lang="en", **{"class": code}))
+        spage.wait_for_url("**/train?**")
+        start_training_from_form(page, 400)
+        page.wait_for_function("() => new URL(location.href).searchParams.get('job')")
+        job = page.evaluate("() => new URL(location.href).searchParams.get('job')")
+        spage.wait_for_function("(job) => new URL(location.href).searchParams.get('job') === job",
+                                arg=job)
+        spage.wait_for_function(f"() => ({_EPOCH_JS})() >= 1")
+        seen = spage.evaluate(_EPOCH_JS)
+        spage.wait_for_function(f"() => ({_EPOCH_JS})() > {seen}")  # live, epoch by epoch
+        spage.wait_for_function("() => window.__latentCanvas?.mapOnly"
+                                " && window.__latentCanvas.root.dataset.ready === '1'")
+        assert spage.get_by_role("button", name="Stop").count() == 0  # read-only
+    finally:
+        student_context.close()
+        if page.get_by_role("button", name="Stop").count():
+            page.get_by_role("button", name="Stop").click()
+            page.wait_for_function("() => document.body.innerText.includes('Saved as')")
+        teacher_context.close()
