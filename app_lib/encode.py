@@ -26,8 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ae_core.binpack import pack
-from app_lib import catalog, maps
-from app_lib.state import SPLITS
+from app_lib import catalog, maps, rows
 
 PATH = "_latent/encode"
 MAX_BODY = 4 * 3 * 512 * 512
@@ -50,13 +49,10 @@ def encode_url(dataset: str, choice: catalog.ModelChoice, split: str,
 
 def encode_message(params: dict[str, Any], body: bytes) -> bytes:
     """The answer to one request; raises :class:`NotEncoded`."""
-    dataset, key, split = (str(params.get(k, "")) for k in ("dataset", "model", "split"))
-    if split not in SPLITS:
-        raise NotEncoded("unknown split")
-    choice = catalog.find_choice(dataset, key)
-    record = maps.stored(dataset, choice, split) if choice is not None else None
-    if record is None or record.map_header.get("map_id") != params.get("map"):
-        raise NotEncoded("no such map")
+    try:
+        dataset, choice, _, record = rows.map_of(params)
+    except rows.RowNotServed as refused:
+        raise NotEncoded(str(refused)) from refused
     shape = tuple(int(v) for v in record.facts["image_shape"])
     if len(body) != 4 * math.prod(shape):
         raise NotEncoded("the body is not one image of this dataset")

@@ -55,8 +55,9 @@ def encoder_url(dataset: str, choice: catalog.ModelChoice, split: str,
     return url.replace(PATH, ENCODER_PATH, 1) if url else None
 
 
-def _record(params: dict[str, Any]):
-    """The stored map a request names (dataset, model, split and the map's id)."""
+def map_of(params: dict[str, Any]):
+    """(dataset, model choice, split, record) of the stored map a request names by its
+    dataset, model, split and map id; raises :class:`RowNotServed` for any other."""
     dataset, key, split = (str(params.get(k, "")) for k in ("dataset", "model", "split"))
     if split not in SPLITS:
         raise RowNotServed("unknown split")
@@ -64,14 +65,14 @@ def _record(params: dict[str, Any]):
     record = maps.stored(dataset, choice, split) if choice is not None else None
     if record is None or record.map_header.get("map_id") != params.get("map"):
         raise RowNotServed("no such map")
-    return dataset, split, record
+    return dataset, choice, split, record
 
 
 def encoder_message(params: dict[str, Any]) -> bytes:
     """The map's encoder weights (``ae_core.webdecoder.encoder_parts``' arrays, named as the
     canvas message's ``encoder`` spec names them): sent when the drawing pad first opens,
     not with every map, since most visits never draw."""
-    _, _, record = _record(params)
+    *_, record = map_of(params)
     if record.encoder is None:
         raise RowNotServed("no encoder for the page")
     return pack({"map_id": record.map_header["map_id"]}, record.encoder[1])
@@ -79,7 +80,7 @@ def encoder_message(params: dict[str, Any]) -> bytes:
 
 def row_message(params: dict[str, Any]) -> bytes:
     """The answer to one request's parameters; raises :class:`RowNotServed`."""
-    dataset, split, record = _record(params)
+    dataset, _, split, record = map_of(params)
     try:
         row = int(str(params.get("row", "")))
     except ValueError as error:
