@@ -42,7 +42,7 @@ from ae_core.latent import LatentSpace
 from app_lib.i18n import t
 
 HERE = Path(__file__).parent
-JS_FILES = ("decoder.js", "drawpad.js", "canvas.js", "follow.js")
+JS_FILES = ("decoder.js", "dom.js", "drawpad.js", "canvas.js", "follow.js")
 
 
 def module_text() -> str:

@@ -20,18 +20,6 @@ const FRAME_BUDGET_MS = 10; // manifold grid: decode this long per animation fra
 const PATH_STEPS = 24;
 const HEAT = [[0, 0, 4], [87, 16, 110], [188, 55, 84], [249, 142, 9], [252, 255, 164]];
 
-function el(tag, cls, parent, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
-function fmt(template, values) {
-  return template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
-}
-
 function hexToABGR(hex) {
   const v = parseInt(hex.slice(1), 16);
   const r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;

@@ -27,8 +27,11 @@ from app_lib import present
 from app_lib.i18n import t
 
 HERE = Path(__file__).parent
+CANVAS = HERE.parent / "canvas"
 _COMPONENT = st.components.v2.component(
-    "training_replay", js=(HERE / "replay.js").read_text(encoding="utf-8"),
+    "training_replay", js="\n".join(  # the canvas's message reader and DOM helpers first
+        path.read_text(encoding="utf-8") for path in (
+            CANVAS / "decoder.js", CANVAS / "dom.js", HERE / "replay.js")),
     css=(HERE / "replay.css").read_text(encoding="utf-8"), isolate_styles=True)
 PICK_PREFIX = "_replay_pick:"
 

@@ -2,31 +2,8 @@
 // epoch as a strip and at one epoch with a scrubber. Scrubbing and picking redraw here with
 // no round trip; a released scrubber, a strip cell or a pick is sent as one "action"
 // ({kind: "frame", frame} or {kind: "pick", index}) so the page can move the map's replay
-// to the same epoch and remember the pick.
-
-function el(tag, cls, parent, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
-function fmt(template, values) {
-  return template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
-}
-
-function unpack(bytes) {
-  const buffer = bytes.slice().buffer;
-  const view = new DataView(buffer);
-  const length = view.getUint32(4, true);
-  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, length)));
-  const arrays = {};
-  for (const [name, spec] of Object.entries(header.arrays || {})) {
-    arrays[name] = new Uint8Array(buffer, spec.offset, spec.shape.reduce((a, b) => a * b, 1));
-  }
-  return { header, arrays };
-}
+// to the same epoch and remember the pick. decoder.js (unpackMessage) and dom.js (el, fmt)
+// come first in the module.
 
 function paint(canvas, bytes, offset, [c, h, w]) {
   canvas.width = w;
@@ -49,7 +26,7 @@ class Replay {
   }
 
   load(bytes) {
-    const { header: h, arrays } = unpack(bytes);
+    const { header: h, arrays } = unpackMessage(bytes);
     if (h.mount_id === this.mountId) return;
     this.mountId = h.mount_id;
     const same = h.replay_id === this.id;
