@@ -10,8 +10,7 @@ map from stored bytes before torch has finished loading.
 
 from __future__ import annotations
 
-import importlib
-
+from ae_core.lazy import lazy_exports
 from ae_core.version import __version__
 
 _EXPORTS = {
@@ -28,13 +27,4 @@ _EXPORTS = {
 __all__ = [*sorted(_EXPORTS), "__version__"]
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'ae_core' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

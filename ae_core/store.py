@@ -348,12 +348,7 @@ class HeaderIndex:
     @classmethod
     def open(cls, path: Path | None = None) -> HeaderIndex:
         path = path or user_cache("AE_CACHE_DIR", "codes") / "model-headers.json"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            entries = data["entries"] if data.get("format") == cls.FORMAT else {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            entries = {}
-        return cls(path, entries if isinstance(entries, dict) else {})
+        return cls(path, dict(_parsed_index(path, *_file_stamp(path)[:2])))
 
     def describe(self, path: Path) -> dict[str, Any]:
         """The file's checked info, or ``{"error": kind}`` for a file a load would refuse."""
@@ -377,6 +372,19 @@ class HeaderIndex:
             atomic_write(self.path, json.dumps({"format": self.FORMAT, "entries": self.entries},
                                                default=str).encode("utf-8"))
         self.changed = False
+
+
+@lru_cache(maxsize=4)
+def _parsed_index(path: Path, size: int | None = None, mtime_ns: int | None = None
+                  ) -> dict[str, Any]:
+    """The index file's entries, parsed once per version of the file (listings run on page
+    reruns; the file holds every model's metadata, a few hundred KB of JSON)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["entries"] if data.get("format") == HeaderIndex.FORMAT else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        entries = {}
+    return entries if isinstance(entries, dict) else {}
 
 
 def _file_stamp(path: Path) -> list:

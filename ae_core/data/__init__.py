@@ -6,7 +6,7 @@ Everything returns a ``Dataset`` of float32 tensors in [0, 1]; refusals are
 
 from __future__ import annotations
 
-import importlib
+from ae_core.lazy import lazy_exports
 
 _EXPORTS = {
     "DATASETS": "ae_core.data.builtin",
@@ -47,13 +47,4 @@ datasets and asks which are on disk without loading torch, which the loaders nee
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'ae_core.data' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
