@@ -127,12 +127,29 @@ class AppServer:
         self.stop()
 
 
+def wait_script_idle(page, timeout_ms: float = 30_000) -> None:
+    """Wait until the app's script is neither running nor asked to rerun."""
+    page.wait_for_function(
+        "() => !['running', 'rerunRequested'].includes("
+        "document.querySelector('[data-testid=stApp]')?.dataset.testScriptState)",
+        timeout=timeout_ms)
+
+
 def start_training_from_form(page, epochs: int) -> None:
-    """On the Train page: set the epochs (the form's other defaults stay) and press Start."""
+    """On the Train page: set the epochs (the form's other defaults stay) and press Start.
+
+    A preset pressed just before may still be rerunning and would write its own epochs
+    over ours, so the value is typed again until it has survived a finished run."""
     page.get_by_role("button", name="Start training").wait_for()
     box = page.locator('input[aria-label="Epochs"]')
-    box.fill(str(epochs))
-    box.press("Enter")
+    for _ in range(4):
+        wait_script_idle(page)
+        box.fill(str(epochs))
+        box.press("Enter")
+        page.wait_for_timeout(300)   # the Enter's run starts
+        wait_script_idle(page)
+        if box.input_value() == str(epochs):
+            break
     page.wait_for_function("(n) => document.querySelector('input[aria-label=\"Epochs\"]')"
                            ".value === String(n)", arg=epochs)
     page.get_by_role("button", name="Start training").click()
