@@ -121,7 +121,7 @@ class AutoEncoder(nn.Module):
 
     def decode(self, z: Any) -> torch.Tensor:
         """Images (N, C, H, W) decoded from codes, on the CPU."""
-        codes = torch.as_tensor(np.asarray(z, dtype=np.float32) if not torch.is_tensor(z) else z)
+        codes = _float_tensor(z)
         codes = codes.float().reshape(-1, self.latent_dim)
         return self._batched(codes, lambda b: self.output(self.decoder(b)))
 
@@ -146,5 +146,13 @@ class AutoEncoder(nn.Module):
 
 def _as_images(x: Any, shape: tuple[int, int, int]) -> torch.Tensor:
     """Accept tensors or arrays, flat or image-shaped; return float32 (N, C, H, W)."""
-    t = x if torch.is_tensor(x) else torch.as_tensor(np.asarray(x))
-    return t.float().reshape(-1, *shape)
+    return _float_tensor(x).reshape(-1, *shape)
+
+
+def _float_tensor(x: Any) -> torch.Tensor:
+    """``x`` as a float32 tensor; a read-only array (a stored map's memory-mapped codes or
+    images) is copied, since torch cannot share memory it may not write."""
+    if torch.is_tensor(x):
+        return x.float()
+    a = np.asarray(x, dtype=np.float32)
+    return torch.from_numpy(a if a.flags.writeable else a.copy())
