@@ -4,7 +4,11 @@ Each (dataset, model, split) gets its own keys, so switching models never feeds 
 model's code into another's canvas. The canvas moves the position in the browser; the
 server hears a click, a released slider or marker and new A/B endpoints
 (:func:`on_canvas_action`), keeps them for the clicked image, the interpolation strip and
-the bookmarkable URL, and starts the canvas from them when it is mounted again.
+the bookmarkable URL, and starts the canvas from them when it is mounted again. A page that
+draws its clicks itself posts clicks and released positions to the session's inbox
+(``app_lib.inbox``) instead of rerunning; :func:`apply_inbox` applies them on the next run.
+Every event carries the page's ``seq`` (increasing within a browser tab), so an event that
+arrives after a later one of its kind changes nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 import streamlit as st
 
 from ae_core.latent import LatentSpace, clip_to_ranges
-from app_lib import state
+from app_lib import inbox, state
 from app_lib.state import Selection
 
 
@@ -75,6 +79,8 @@ def forget(sel: Selection) -> None:
     sid = space_id(sel)
     for kind in ("pos", "sel"):
         st.session_state.pop(_key(kind, sid), None)
+    if _key("inbox", sid) in st.session_state:  # nor what the page posted before
+        inbox.take(st.session_state[_key("inbox", sid)])
 
 
 def set_position(sid: str, space: LatentSpace, z) -> None:
@@ -145,6 +151,37 @@ def _row(value, space: LatentSpace) -> int | None:
     return value if isinstance(value, int) and 0 <= value < len(space.codes) else None
 
 
+def inbox_url(sid: str) -> str:
+    """Where this map's page posts its clicks and released positions (``app_lib.inbox``);
+    the box is opened again if the server has dropped it."""
+    key = _key("inbox", sid)
+    st.session_state[key] = inbox.open_box(st.session_state.get(key))
+    return inbox.inbox_url(st.session_state[key])
+
+
+def apply_inbox(sid: str, space: LatentSpace) -> None:
+    """Apply what the page posted since this session's last run, in the page's order."""
+    token = st.session_state.get(_key("inbox", sid))
+    for event in sorted(inbox.take(token) if token else [], key=lambda e: e["seq"]):
+        on_canvas_action(sid, space, event)
+
+
+_SEQ_GROUP = {"click": "position", "position": "position", "ab": "ab"}
+
+
+def _is_stale(sid: str, kind: str, seq) -> bool:
+    """True for an event older than one of its kind already applied (a posted click that
+    arrives after a later released slider, say); records ``seq`` otherwise."""
+    if not isinstance(seq, int) or isinstance(seq, bool) or kind not in _SEQ_GROUP:
+        return False
+    seen = st.session_state.setdefault(_key("seq", sid), {})
+    group = _SEQ_GROUP[kind]
+    if seq <= seen.get(group, -1):
+        return True
+    seen[group] = seq
+    return False
+
+
 def on_canvas_action(sid: str, space: LatentSpace, action: dict | None) -> None:
     """Apply what the canvas sent: a click, a released position, or new A/B endpoints.
 
@@ -154,6 +191,8 @@ def on_canvas_action(sid: str, space: LatentSpace, action: dict | None) -> None:
     if not action:
         return
     kind = action.get("kind")
+    if _is_stale(sid, kind, action.get("seq")):
+        return
     if kind in ("click", "position"):
         row = _row(action.get("row"), space)
         z = space.codes[row] if row is not None else _latent(action.get("z"), space)

@@ -113,7 +113,7 @@ def encoder_endpoint(request: Request) -> Response:
     return _answer(encoder_message, request)
 
 
-def _under_base(path: str) -> str:
+def under_base(path: str) -> str:
     from streamlit import config  # deferred: read when app.py builds the routes
 
     base = str(config.get_option("server.baseUrlPath") or "").strip("/")
@@ -122,8 +122,8 @@ def _under_base(path: str) -> str:
 
 def route() -> Route:
     """The row route under the server's ``server.baseUrlPath``, as Streamlit's own are."""
-    return Route(_under_base(PATH), endpoint, methods=["GET"])
+    return Route(under_base(PATH), endpoint, methods=["GET"])
 
 
 def encoder_route() -> Route:
-    return Route(_under_base(ENCODER_PATH), encoder_endpoint, methods=["GET"])
+    return Route(under_base(ENCODER_PATH), encoder_endpoint, methods=["GET"])

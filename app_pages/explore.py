@@ -63,7 +63,8 @@ def _fmt(z) -> str:
 
 
 def _canvas_message(sid, record: MapRecord, names, row_url: str | None,
-                    draw: dict | None = None, encoder_url: str | None = None) -> bytes:
+                    draw: dict | None = None, encoder_url: str | None = None,
+                    inbox_url: str | None = None) -> bytes:
     """The canvas's message, rebuilt only when the page runs in full (see the module doc)."""
     key = f"_canvas_msg:{sid}"
     if st.session_state.pop(FULL_RUN, False) or key not in st.session_state:
@@ -74,7 +75,7 @@ def _canvas_message(sid, record: MapRecord, names, row_url: str | None,
             text=canvas.texts(space), state=explorer.canvas_state(sid, space),
             output_shape=tuple(record.facts["image_shape"]), row_url=row_url,
             encoder=record.encoder, draw=draw, encoder_url=encoder_url,
-            options=present.canvas_options())
+            inbox_url=inbox_url, options=present.canvas_options())
     return st.session_state[key]
 
 
@@ -83,9 +84,13 @@ def explore_view(sel, choice, record: MapRecord, names):
     """The canvas, the clicked image beside it and the interpolation strip below."""
     space = record.space
     sid = explorer.init(sel, space)
-    # the page shows a clicked image itself when it can decode and fetch the original
+    explorer.apply_inbox(sid, space)
+    # the page shows a clicked image itself when it can decode and fetch the original; it
+    # then draws everything a click or a released slider shows, and posts those events to
+    # the session's inbox instead of rerunning this fragment
     row_url = (rows.row_url(sel.dataset, choice, sel.split, record.map_header["map_id"])
                if record.decoder is not None else None)
+    inbox_url = explorer.inbox_url(sid) if row_url else None
     # the drawing pad: how a drawing becomes one of this dataset's images, and where a
     # model whose encoder the page cannot run is encoded (app_lib.encode)
     draw = {"mode": drawing_mode(sel.dataset, record.facts["image_shape"]),
@@ -93,12 +98,12 @@ def explore_view(sel, choice, record: MapRecord, names):
                                             record.map_header["map_id"])}
     encoder_url = (rows.encoder_url(sel.dataset, choice, sel.split, record.map_header["map_id"])
                    if record.encoder is not None else None)
-    payload = _canvas_message(sid, record, names, row_url, draw, encoder_url)
+    payload = _canvas_message(sid, record, names, row_url, draw, encoder_url, inbox_url)
     key = explorer.canvas_key(sid)
     canvas_col, side_col = (st.container(), None) if row_url else st.columns([3.3, 1],
                                                                              gap="small")
     with canvas_col:
-        canvas.latent_canvas(payload, key=key, on_action=lambda: explorer.on_canvas_action(
+        canvas.latent_canvas(payload, key=key, on_action=lambda: _on_canvas_action(
             sid, space, canvas.last_action(key)))
     warmup.map_drawn()
     if side_col is not None:
@@ -110,6 +115,11 @@ def explore_view(sel, choice, record: MapRecord, names):
     st.caption(t("canvas.hint"))
     st.divider()
     _interpolation(sid, sel, choice, space, names)
+
+
+def _on_canvas_action(sid, space, action) -> None:
+    explorer.apply_inbox(sid, space)  # what the page posted before this event comes first
+    explorer.on_canvas_action(sid, space, action)
 
 
 def _server_generated(sel, choice, space, z) -> None:

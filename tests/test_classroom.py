@@ -17,6 +17,7 @@ import pytest
 from starlette.requests import Request
 
 from app_lib import classroom, classroom_http
+from tests.async_run import run_coroutine
 from tests.browser.driver import free_port
 
 
@@ -77,15 +78,6 @@ def replicas(request):
     return classroom.RedisChannel(url), classroom.RedisChannel(url)
 
 
-def _run(coro):
-    """``asyncio.run`` in a thread of its own: a browser test's Playwright may hold a
-    running event loop in this one."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 def _events(data: bytes) -> list[dict]:
     return [json.loads(line[6:]) for line in data.decode().splitlines()
             if line.startswith("data: ")]
@@ -132,7 +124,7 @@ def test_a_follower_gets_the_state_then_each_message(replicas):
         await asyncio.to_thread(teacher.publish, code, secret, {"a": {"z": [1, 1], "row": None}})
         return await stream
 
-    first, moved, ab = _run(scenario())
+    first, moved, ab = run_coroutine(scenario())
     assert first["snapshot"] and first["z"] == [0.1, 0.2] and first["page"] == "/explore"
     assert moved["z"] == [0.3, 0.4] and moved["row"] == 7 and moved["t"] > 0
     assert ab["a"] == {"z": [1, 1], "row": None}
@@ -150,10 +142,10 @@ def test_ending_a_class_ends_its_streams(replicas):
         await asyncio.to_thread(teacher.end, code, secret)
         return await stream
 
-    snapshot, ended = _run(scenario())
+    snapshot, ended = run_coroutine(scenario())
     assert snapshot["snapshot"] and ended == {"ended": True}
     assert not student.exists(code)
-    assert _run(_follow(student, code, 1)) == [{"ended": True}]
+    assert run_coroutine(_follow(student, code, 1)) == [{"ended": True}]
 
 
 def test_classes_expire(monkeypatch):
@@ -180,7 +172,7 @@ def _post(path_code: str, body: bytes, secret: str | None) -> int:
     async def receive():
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return _run(classroom_http.post_state(Request(scope, receive))).status_code
+    return run_coroutine(classroom_http.post_state(Request(scope, receive))).status_code
 
 
 def test_the_route_checks_the_secret(monkeypatch):

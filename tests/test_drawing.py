@@ -17,6 +17,7 @@ from ae_core import mapstore
 from ae_core.binpack import unpack
 from ae_core.drawing import MNIST_BOX, drawing_mode, preprocess
 from app_lib import cache, catalog, encode, maps
+from tests.async_run import run_coroutine
 
 ONE = [[(0.52, 0.2), (0.5, 0.5), (0.48, 0.8)]]
 GRID = np.mgrid[0:28, 0:28].astype(np.float64) + 0.5
@@ -88,12 +89,7 @@ def _post(query: str, body: bytes):
     scope = {"type": "http", "method": "POST", "path": f"/{encode.PATH}",
              "query_string": query.encode(),
              "headers": [(b"content-length", str(len(body)).encode())]}
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    # in a thread of its own: a browser test's Playwright may hold a running loop in this one
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, encode.endpoint(Request(scope, receive))).result()
+    return run_coroutine(encode.endpoint(Request(scope, receive)))
 
 
 def test_the_encode_route_answers_the_model_s_code_and_reconstruction():

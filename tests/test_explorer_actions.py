@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ae_core.latent import LatentSpace
-from app_lib import explorer
+from app_lib import explorer, inbox
 
 SID = "map"
 
@@ -73,3 +73,38 @@ def test_new_endpoints_and_the_path_method_are_kept_for_the_strip(session, space
     assert explorer.interpolation_method(SID) == "spherical"
     state = explorer.canvas_state(SID, space)
     assert state["a"] == [0.5, 0.5] and state["b_row"] == 4 and state["method"] == "spherical"
+
+
+# ------------------------------------------------------------------ the inbox
+
+
+def test_events_posted_to_the_inbox_apply_on_the_next_run_in_the_page_s_order(session, space):
+    url = explorer.inbox_url(SID)
+    token = url.rsplit("/", 1)[1]
+    assert explorer.inbox_url(SID) == url  # one box per map and session
+    # a released slider (seq 2) that arrives before the click it followed (seq 1)
+    inbox.INBOX.put(token, {"kind": "position", "z": [1.0, 1.0], "row": None, "seq": 2})
+    inbox.INBOX.put(token, {"kind": "click", "z": [0, 0], "row": 4, "seq": 1})
+    explorer.apply_inbox(SID, space)
+    assert explorer.position(SID).tolist() == [1.0, 1.0]
+    assert explorer.selected_row(SID) == 4
+    assert inbox.take(token) == []  # applied once
+
+
+def test_an_event_older_than_one_already_applied_changes_nothing(session, space):
+    explorer.on_canvas_action(SID, space, {"kind": "click", "row": 3, "z": [0, 0], "seq": 10})
+    explorer.on_canvas_action(SID, space, {"kind": "click", "row": 5, "z": [0, 0], "seq": 9})
+    assert explorer.selected_row(SID) == 3
+    # A and B are counted apart: an older position does not hide a newer A/B
+    explorer.on_canvas_action(SID, space, {"kind": "ab", "a": {"row": 1, "z": [0, 0]},
+                                           "b": {"row": 2, "z": [0, 0]}, "seq": 4})
+    assert explorer.endpoints(SID, space)["a"][1] == 1
+
+
+def test_a_lesson_s_reset_drops_what_the_page_posted(session, space):
+    token = explorer.inbox_url(SID).rsplit("/", 1)[1]
+    inbox.INBOX.put(token, {"kind": "click", "z": [0, 0], "row": 4, "seq": 1})
+    sel = type("Sel", (), {"dataset": "d", "model": "m", "split": "s"})()
+    session[f"inbox:{explorer.space_id(sel)}"] = token
+    explorer.forget(sel)
+    assert inbox.take(token) == []

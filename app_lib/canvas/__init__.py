@@ -111,7 +111,8 @@ def message(map_header: Mapping[str, Any], map_arrays: Mapping[str, np.ndarray],
             options: Mapping[str, Any] | None = None,
             output_shape: tuple[int, ...] = (), row_url: str | None = None,
             encoder: tuple[dict, dict[str, np.ndarray]] | None = None,
-            draw: Mapping[str, Any] | None = None, encoder_url: str | None = None) -> bytes:
+            draw: Mapping[str, Any] | None = None, encoder_url: str | None = None,
+            inbox_url: str | None = None) -> bytes:
     """Everything the page needs for one map, as one binary message.
 
     ``mount_id`` is a digest of everything but the arrays' bytes (those are named by
@@ -123,7 +124,9 @@ def message(map_header: Mapping[str, Any], map_arrays: Mapping[str, np.ndarray],
     ae_core.drawing.drawing_mode, "encode_url": app_lib.encode.encode_url}``) give the page
     its drawing pad: encoded in the page with the encoder, else through that address. With
     ``encoder_url`` (``app_lib.rows.encoder_url``) the encoder's weights stay out of the
-    message and the pad fetches them when it first opens.
+    message and the pad fetches them when it first opens. With ``inbox_url``
+    (``app_lib.explorer.inbox_url``) the page posts clicks and released positions there and
+    updates the address bar itself, instead of sending component events (reruns).
     """
     spec, weights = decoder if decoder is not None else (None, {})
     enc_spec, enc_weights = encoder if encoder is not None else (None, {})
@@ -133,7 +136,7 @@ def message(map_header: Mapping[str, Any], map_arrays: Mapping[str, np.ndarray],
               "state": dict(state), "options": dict(options or {}), "decoder": spec,
               "output_shape": list(output_shape), "row_url": row_url, "encoder": enc_spec,
               "encoder_url": encoder_url if enc_spec is not None else None,
-              "draw": dict(draw) if draw else None}
+              "draw": dict(draw) if draw else None, "inbox_url": inbox_url}
     header["mount_id"] = hashlib.blake2s(json.dumps(header, sort_keys=True, default=str)
                                          .encode(), digest_size=8).hexdigest()
     header["map_id"] = map_header["map_id"]

@@ -1,8 +1,8 @@
 // The latent canvas, part 2: the map, the generated image and the sliders, all in the page.
 //
 // Everything continuous (hover, drag, pan, zoom, sliders, the decoded-manifold grid)
-// happens here with no server round trip; only discrete events go back as one trigger,
-// "action": a click on the map, a released slider or marker, new A/B endpoints.
+// happens here with no server round trip; only discrete events go back, each with an
+// increasing seq: a click on the map, a released slider or marker, new A/B endpoints.
 // The component is called again only when its message changes (a new map, a new
 // language, or state the server set); a message with the same mount id is ignored.
 // With options.map_only (the Train page's map forming epoch by epoch) it is a map to
@@ -10,7 +10,9 @@
 // With a row address (header.row_url: the server's /_latent/row route), a click on a point
 // also shows that image, its reconstruction and the error beside the map: the original
 // comes over plain HTTP with its exact code (a few KB, no rerun) and the reconstruction is
-// decoded here, so the click event sent afterwards only updates the address bar.
+// decoded here. Such a page also has an inbox (header.inbox_url, app_lib.inbox): a click
+// or a released slider or marker is posted there and written into the address bar here,
+// with no rerun; A/B endpoints, which the server draws the strip for, stay triggers.
 
 const MARGIN = { l: 48, r: 10, t: 10, b: 36 };
 const HIT_RADIUS = 7;       // px: a click or hover this close to a point means that point
@@ -53,7 +55,8 @@ export class LatentCanvas {
   constructor(parent) {
     this.root = el("div", "lc-root", parent);
     this.root.latentCanvas = this;
-    this.stats = { decodes: 0, decodeMs: [], frames: 0, renderMs: [], events: [], loads: [] };
+    this.stats = { decodes: 0, decodeMs: [], frames: 0, renderMs: [], events: [], posted: 0,
+      loads: [] };
     this.view = null;
     this.mapId = null;
     this.mountId = null;
@@ -300,6 +303,7 @@ export class LatentCanvas {
     this.root.dataset.ready = "1";
     this.stats.payloadBytes = msg.size;
     this.rowUrl = h.row_url && this.decoder && !this.mapOnly ? h.row_url : null;
+    this.inboxUrl = this.rowUrl && h.inbox_url ? h.inbox_url : null;
     this.buildClicked();
     if (this.rowUrl) this.showClicked(this.row);
     followHook("loaded", this);  // a class: report this view, or follow the teacher's (follow.js)
@@ -883,8 +887,8 @@ export class LatentCanvas {
     this.positionChanged(true);
     const event = { kind: "click", z: Array.from(this.z), row: this.row };
     if (!this.rowUrl) { this.send(event); return; }
-    // the image first, then the event (which only updates the address bar): a class
-    // clicking at once must not queue every image behind every session's rerun
+    // the image first, then the event, which only updates the address bar and is posted
+    // to the session's inbox (send): a class clicking at once reruns nothing
     this.showClicked(this.row).finally(() => this.send(event));
   }
 
@@ -1019,8 +1023,35 @@ export class LatentCanvas {
   // ------------------------------------------------------------ events to the server
 
   send(value) {
+    value.seq = nextSeq();
     this.stats.events.push(value.kind);
+    if (this.inboxUrl && INBOX_KINDS.has(value.kind)) { this.post(value); return; }
     if (this.trigger) this.trigger("action", value);
+  }
+
+  post(value) {
+    // everything this event shows is drawn already: the server only keeps it for the
+    // session's next run (app_lib.inbox), with no rerun, and the address bar is updated
+    // here as the server would after one. A server that lost the box gets a rerun instead.
+    this.bookmark(value);
+    this.stats.posted += 1;
+    const rerun = () => { if (this.trigger) this.trigger("action", value); };
+    fetch(`${rowBase()}${this.inboxUrl}`, {
+      method: "POST", keepalive: true, body: JSON.stringify(value),
+      headers: { "Content-Type": "application/json" },
+    }).then((response) => { if (!response.ok) rerun(); }, rerun);
+  }
+
+  bookmark(value) {
+    // the same parameters as app_lib.explorer.url_extras: z, and pt for a clicked image
+    const url = new URL(window.location.href);
+    url.searchParams.set("z", value.z.map(formatG4).join(","));
+    if (value.kind === "click") {
+      if (value.row === null || value.row === undefined) url.searchParams.delete("pt");
+      else url.searchParams.set("pt", String(value.row));
+    }
+    const search = url.search.replace(/%2C/gi, ",");
+    window.history.replaceState(window.history.state, "", url.pathname + search + url.hash);
   }
 
   commit() {
@@ -1055,6 +1086,29 @@ export class LatentCanvas {
       setTimeout(() => URL.revokeObjectURL(a.href), 1000);
     }, "image/png");
   }
+}
+
+// events the page posts to the session's inbox instead of rerunning (app_lib.inbox)
+const INBOX_KINDS = new Set(["click", "position"]);
+let LAST_SEQ = 0;
+
+function nextSeq() {
+  // increasing within this tab, across remounts of the canvas: microseconds since the epoch
+  const now = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  LAST_SEQ = Math.max(LAST_SEQ + 1, now);
+  return LAST_SEQ;
+}
+
+function formatG4(v) {
+  // Python's f"{v:.4g}", as the server writes a position into the address
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const [mantissa, exponent] = v.toExponential(3).split("e");
+  const e = Number(exponent);
+  const trim = (text) => (text.includes(".") ? text.replace(/\.?0+$/, "") : text);
+  if (e < -4 || e >= 4)
+    return `${trim(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  return trim(v.toFixed(Math.max(0, 3 - e)));
 }
 
 function rowBase() {

@@ -101,6 +101,35 @@ def test_clicking_a_point_shows_its_original_and_reconstruction(explore, page, m
     assert "exactly the code of image" in driver.read("c.verdictNote.textContent")
 
 
+def test_a_click_reruns_nothing_yet_the_address_and_the_server_keep_it(explore, page):
+    """A class clicking at once must not rerun anything: the click is posted to the
+    session's inbox and the page writes the address itself; the server still has it on
+    its next run (here: back from another page, the canvas reopens on that image)."""
+    sent = count_sent_frames(page)
+    driver = explore()
+    page.wait_for_timeout(500)
+    row = driver.visible_rows(1, seed=11)[0]
+    before = len(sent)
+    page.mouse.click(*driver.point(row))
+    page.wait_for_function(f"() => window.__latentCanvas.clicked.dataset.shown === '{row}'")
+    page.wait_for_function("(r) => new URL(location.href).searchParams.get('pt') === r",
+                           arg=str(row))
+    page.wait_for_function("() => window.__latentCanvas.stats.posted === 1")
+    page.wait_for_timeout(300)
+    assert len(sent) == before, "the click sent a message over the websocket (a rerun)"
+    z = page.evaluate("() => new URL(location.href).searchParams.get('z')")
+    assert [float(v) for v in z.split(",")] == pytest.approx(driver.position(), rel=1e-3)
+    page.locator("[data-testid=stSidebarNav] a", has_text="Compare").click()
+    page.wait_for_url("**/compare**")
+    page.locator("[data-testid=stSidebarNav] a", has_text="Explore").click()
+    driver = CanvasDriver(page).wait_ready()
+    page.wait_for_function(f"() => window.__latentCanvas.clicked.dataset.shown === '{row}'")
+    assert driver.read("c.row") == row
+    new_z = page.evaluate("() => new URL(location.href).searchParams.get('z')")
+    assert new_z is not None and [float(v) for v in new_z.split(",")] == pytest.approx(
+        [float(v) for v in z.split(",")], rel=1e-3)
+
+
 def test_clicking_empty_space_moves_the_marker_there_and_flags_the_gap(explore, page):
     driver = explore()
     x, y = driver.empty_spot()
