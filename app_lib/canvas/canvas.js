@@ -294,6 +294,7 @@ export class LatentCanvas {
     this.root.classList.toggle("lc-compact", !!this.options.compact);
     this.root.classList.toggle("lc-present", !!this.options.present);  // larger text
     this.root.dataset.ready = "0";
+    this.fontFamily = null;
     this.buildToolbar();
     this.buildLegend();
     this.buildSide();
@@ -361,8 +362,10 @@ export class LatentCanvas {
       return;
     }
     if (ticket !== this.clickTicket) return;  // a later click won
-    const x = msg.arrays.x, code = msg.arrays.code;
-    const recon = this.decoder.decode(Float64Array.from(code));
+    const x = msg.arrays.x, code = Float64Array.from(msg.arrays.code);
+    // a 2-D map's point is where the click put the position: its image is decoded already
+    const last = this.lastDecoded;
+    const recon = last && sameValues(last.z, code) ? last.pixels : this.decoder.decode(code);
     const [c, h, w] = this.outShape, plane = h * w;
     const err = new Float32Array(plane);
     let sq = 0;
@@ -546,8 +549,10 @@ export class LatentCanvas {
   }
 
   font() {
-    // the page's own family (the app ships a Korean webfont): canvas text does not inherit it
-    return getComputedStyle(this.root).fontFamily || "sans-serif";
+    // the page's own family (the app ships a Korean webfont): canvas text does not inherit
+    // it. Read once per message: getComputedStyle would restyle the page on every frame.
+    if (!this.fontFamily) this.fontFamily = getComputedStyle(this.root).fontFamily || "sans-serif";
+    return this.fontFamily;
   }
 
   drawAxes(ctx) {
@@ -719,6 +724,7 @@ export class LatentCanvas {
     const t0 = performance.now();
     const pixels = this.decoder.decode(z);
     const dt = performance.now() - t0;
+    this.lastDecoded = { z: Float64Array.from(z), pixels: Float64Array.from(pixels) };
     this.stats.decodes += 1;
     this.stats.decodeMs.push(dt);
     if (this.stats.decodeMs.length > 2000) this.stats.decodeMs.shift();
@@ -884,12 +890,14 @@ export class LatentCanvas {
       this.z = this.clip(this.lift(...this.fromScreen(px, py)));
       this.row = null;
     }
-    this.positionChanged(true);
     const event = { kind: "click", z: Array.from(this.z), row: this.row };
-    if (!this.rowUrl) { this.send(event); return; }
-    // the image first, then the event, which only updates the address bar and is posted
-    // to the session's inbox (send): a class clicking at once reruns nothing
-    this.showClicked(this.row).finally(() => this.send(event));
+    if (!this.rowUrl) { this.positionChanged(true); this.send(event); return; }
+    // the original's request goes out first and the generated image is drawn while it
+    // travels; the event follows the clicked image. It only updates the address bar and is
+    // posted to the session's inbox (send): a class clicking at once reruns nothing.
+    const shown = this.showClicked(this.row);
+    this.positionChanged(true);
+    shown.finally(() => this.send(event));
   }
 
   codeOf(row) {
@@ -1109,6 +1117,12 @@ function formatG4(v) {
   if (e < -4 || e >= 4)
     return `${trim(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
   return trim(v.toFixed(Math.max(0, 3 - e)));
+}
+
+function sameValues(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function rowBase() {
