@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from ae_core.binpack import unpack
 from app_lib import cache, catalog, maps, rows
+from tests.async_run import run_coroutine
 
 MODEL = "pretrained:digits-ae-2d"
 
@@ -27,7 +28,7 @@ def get(query: str):
     assert rows.route().path == f"/{rows.PATH}"
     scope = {"type": "http", "method": "GET", "path": f"/{rows.PATH}",
              "query_string": query.encode(), "headers": []}
-    return rows.endpoint(Request(scope))
+    return run_coroutine(rows.endpoint(Request(scope)))
 
 
 def test_a_row_comes_back_as_the_image_and_its_exact_code(opened):
@@ -78,3 +79,21 @@ def test_the_drawing_pads_encoder_comes_on_request_not_with_every_map(opened):
     assert message_header["encoder"] == record.encoder[0]
     assert message_header["encoder_url"] == url
     assert not any(name.startswith("enc:") for name in message_arrays)
+
+
+def test_rows_of_a_loaded_dataset_are_answered_without_the_thread_pool(opened, monkeypatch):
+    """A class clicking at once: after the first row has loaded the dataset, a click costs
+    a lookup on the event loop, not a thread hop."""
+    _, record, url = opened
+    query = url.split("?", 1)[1]
+    assert get(query + "&row=3").status_code == 200   # may load the dataset: in the pool
+
+    def no_pool(*_):
+        raise AssertionError("a loaded dataset's row went through the thread pool")
+
+    monkeypatch.setattr(rows, "run_in_threadpool", no_pool)
+    response = get(query + "&row=4")
+    assert response.status_code == 200
+    header, arrays = unpack(response.body)
+    assert header["row"] == 4 and np.array_equal(arrays["code"], record.space.codes[4])
+    assert get(query + "&row=999999").status_code == 404  # refusals stay refusals
