@@ -19,6 +19,7 @@ through a rerun, as for a decoder it cannot run).
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,7 +30,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ae_core.binpack import pack
-from ae_core.data import DATASETS
 from app_lib import catalog, maps
 from app_lib.state import SPLITS
 
@@ -82,16 +82,28 @@ def encoder_message(params: dict[str, Any]) -> bytes:
 
 def row_message(params: dict[str, Any]) -> bytes:
     """The answer to one request's parameters; raises :class:`RowNotServed`."""
+    return _resolve_and_answer(params)[0]
+
+
+def _resolve_and_answer(params: dict[str, Any]) -> tuple[bytes, Any, Any]:
+    """(answer, record, dataset): the map and dataset found (or loaded) for the request."""
     dataset, _, split, record = map_of(params)
+    from app_lib import cache  # deferred: the dataset's images need torch
+
+    data = cache.get_dataset(dataset)
+    return _row(record, data, split, params), record, data
+
+
+def _row(record, data, split: str, params: dict[str, Any]) -> bytes:
     try:
         row = int(str(params.get("row", "")))
     except ValueError as error:
         raise RowNotServed("no such row") from error
     if not 0 <= row < len(record.space.codes):
         raise RowNotServed("no such row")
-    from app_lib import cache  # deferred: the dataset's images need torch
+    from app_lib import cache  # deferred: as above
 
-    x = cache.image_at(cache.get_dataset(dataset), split, row)
+    x = cache.image_at(data, split, row)
     return pack({"row": row, "label": int(record.space.labels[row])},
                 {"x": np.ascontiguousarray(x, dtype=np.float32),
                  "code": np.ascontiguousarray(record.space.codes[row], dtype=np.float32)})
@@ -106,22 +118,45 @@ def _answer(build, params: dict[str, Any]) -> Response:
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
-_LOADED: set[str] = set()
-"""Built-in datasets a row request has loaded: their rows are a lookup in memory."""
+_HELD: dict[tuple[str, ...], tuple[weakref.ref, weakref.ref]] = {}
+"""(dataset, model, split, map id) → the map record and dataset an earlier request found,
+held weakly: while the caches keep them, a row of that map needs no lookup at all."""
+_HELD_MAX = 64
+
+
+def _held(key: tuple[str, ...]) -> tuple[Any, Any] | None:
+    refs = _HELD.get(key)
+    if refs is None:
+        return None
+    record, data = refs[0](), refs[1]()
+    return None if record is None or data is None else (record, data)
+
+
+def _hold(key: tuple[str, ...], record, data) -> None:
+    if len(_HELD) >= _HELD_MAX:  # forget what the caches have dropped, then the oldest
+        for stale in [k for k in _HELD if _held(k) is None] or [next(iter(_HELD))]:
+            del _HELD[stale]
+    _HELD[key] = (weakref.ref(record), weakref.ref(data))
 
 
 async def endpoint(request: Request) -> Response:
-    """A row of a loaded built-in dataset is answered on the event loop (about half a
-    millisecond); the thread pool's hop would cost more than that, on every click of a
-    class clicking at once. The first row of a dataset may load it: in the thread pool."""
+    """A row of a map an earlier request found, while its record and dataset are still in
+    memory, is answered on the event loop (about half a millisecond: no catalog, no file
+    stamps, no loading); the thread pool's hop would cost more than that, on every click
+    of a class clicking at once. Anything else (the first row, a map or dataset the
+    caches have dropped) is found, or loaded, in the thread pool."""
     params = dict(request.query_params)
-    dataset = str(params.get("dataset", ""))
-    if dataset in _LOADED:
-        return _answer(row_message, params)
-    response = await run_in_threadpool(_answer, row_message, params)
-    if response.status_code == 200 and dataset in DATASETS:
-        _LOADED.add(dataset)
-    return response
+    key = tuple(str(params.get(k, "")) for k in ("dataset", "model", "split", "map"))
+    held = _held(key)
+    if held is not None:
+        return _answer(lambda p: _row(*held, key[2], p), params)
+
+    def resolve(p: dict[str, Any]) -> bytes:
+        body, record, data = _resolve_and_answer(p)
+        _hold(key, record, data)
+        return body
+
+    return await run_in_threadpool(_answer, resolve, params)
 
 
 def encoder_endpoint(request: Request) -> Response:
